@@ -1,0 +1,53 @@
+# Stepgate. `make demo` to try it, `make test` to check it. Both install what is missing first.
+
+SHELL := /bin/bash
+SWIFT ?= swift
+# Debian packages the build and the tests need; installed only when missing.
+DEBS := pkg-config libssl-dev libsqlite3-dev libmicrohttpd-dev libargon2-dev libcurl4-openssl-dev \
+        python3-venv
+# What `make bench` adds: the nginx baseline and the load generator.
+BENCH_DEBS := nginx wrk
+APT_STAMP := .build/.debs-installed
+DEMO_DATA ?= data/demo
+DEMO_LISTEN ?= 127.0.0.1:8080
+
+.PHONY: deps build release test demo bench format lint clean
+
+$(APT_STAMP):
+	@missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@mkdir -p .build && touch $@
+
+deps: $(APT_STAMP)
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# One build, then every suite in one process.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+demo: release
+	@scripts/demo.sh "$(DEMO_DATA)" "$(DEMO_LISTEN)"
+
+bench: release
+	@scripts/bench.sh
+
+format:
+	$(SWIFT) format --in-place --recursive --configuration .swift-format Sources Tests Package.swift
+
+lint:
+	$(SWIFT) format lint --strict --recursive --configuration .swift-format Sources Tests
+
+clean:
+	rm -rf .build

@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// A Debian C library reached through a module map and a shim header; nothing else.
+func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(
+        name: name,
+        path: "Sources/\(name)",
+        pkgConfig: pkgConfig,
+        providers: [.apt([apt])]
+    )
+}
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Stepgate",
+    products: [
+        .executable(name: "stepgate", targets: ["stepgate"])
+    ],
+    targets: [
+        systemLibrary("COpenSSL", pkgConfig: "libcrypto", apt: "libssl-dev"),
+        systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
+        systemLibrary("CMicroHTTPD", pkgConfig: "libmicrohttpd", apt: "libmicrohttpd-dev"),
+        systemLibrary("CArgon2", pkgConfig: "libargon2", apt: "libargon2-dev"),
+        systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+
+        .target(name: "StepgateCrypto", dependencies: ["COpenSSL", "CArgon2"], swiftSettings: strict),
+        .target(name: "StepgateCore", dependencies: ["StepgateCrypto"], swiftSettings: strict),
+        .target(name: "StepgateStore", dependencies: ["StepgateCore", "CSQLite"], swiftSettings: strict),
+        .target(
+            name: "StepgateHTTP",
+            dependencies: ["StepgateCore", "CMicroHTTPD", "CCurl"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "StepgateServer",
+            dependencies: ["StepgateHTTP", "StepgateStore", "StepgateCore", "StepgateCrypto"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "stepgate",
+            dependencies: ["StepgateServer", "StepgateStore", "StepgateCore", "StepgateCrypto"],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "StepgateCryptoTests", dependencies: ["StepgateCrypto"], swiftSettings: strict),
+        .testTarget(name: "StepgateCoreTests", dependencies: ["StepgateCore"], swiftSettings: strict),
+        .testTarget(name: "StepgateStoreTests", dependencies: ["StepgateStore"], swiftSettings: strict),
+        .testTarget(name: "StepgateHTTPTests", dependencies: ["StepgateHTTP"], swiftSettings: strict),
+        .testTarget(
+            name: "StepgateServerTests",
+            dependencies: ["StepgateServer", "StepgateHTTP", "StepgateStore", "StepgateCore", "StepgateCrypto"],
+            swiftSettings: strict
+        ),
+    ]
+)

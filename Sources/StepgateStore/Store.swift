@@ -1,0 +1,127 @@
+public import Foundation
+
+/// Everything Stepgate keeps, behind one protocol that SQLite and (later) PostgreSQL satisfy.
+///
+/// Every method is safe to call from any thread. Every single-use value is consumed by one
+/// atomic conditional update: of two racing calls, exactly one wins. Every method that rejects
+/// (returns nil or false, or throws `StoreError`) leaves stored state unchanged, unless its
+/// documentation says otherwise. Times are compared as whole seconds since 1970.
+public protocol Store: Sendable {
+    // MARK: Users
+
+    /// Adds a user; throws `StoreError.conflict` if the name is taken.
+    func insertUser(_ user: UserRecord) throws
+    func user(id: String) throws -> UserRecord?
+    func user(name: String) throws -> UserRecord?
+    /// Sets the disabled flag; returns false if there is no such user.
+    func setUserDisabled(id: String, disabled: Bool) throws -> Bool
+    func updatePasswordHash(userID: String, passwordHash: String) throws -> Bool
+
+    // MARK: Factors
+
+    func insertFactor(_ factor: FactorRecord) throws
+    func factors(userID: String) throws -> [FactorRecord]
+    /// Records `step` as the factor's last used TOTP step, only if it is greater than the one
+    /// stored (or none is). Returns false, changing nothing, when the step was already used:
+    /// this is the replay guard, and it holds when two requests race.
+    func consumeTOTPStep(factorID: String, step: Int64) throws -> Bool
+
+    // MARK: Clients
+
+    /// Adds a client; throws `StoreError.conflict` if the ID is taken.
+    func insertClient(_ client: ClientRecord) throws
+    func client(id: String) throws -> ClientRecord?
+
+    // MARK: Sessions
+
+    func insertSession(_ session: SessionRecord) throws
+    /// The session with this ID hash, with its events oldest first; nil if unknown.
+    func session(idHash: [UInt8]) throws -> SessionRecord?
+    /// Appends an authentication event and binds the session to `userID`.
+    /// Returns false if the session does not exist or belongs to another user.
+    func recordAuthentication(sessionIDHash: [UInt8], userID: String, event: SessionEventRecord) throws -> Bool
+    func touchSession(idHash: [UInt8], lastSeenAt: Date) throws
+    func deleteSession(idHash: [UInt8]) throws
+
+    // MARK: Flows
+
+    func insertFlow(_ flow: FlowRecord) throws
+    func flow(id: String) throws -> FlowRecord?
+    /// Sets the flow's user once it is nil or equal; false otherwise.
+    func setFlowUser(id: String, userID: String) throws -> Bool
+    /// Counts one failed answer, only while the flow is open, unexpired and under `limit`.
+    /// Returns the new count, or nil when the flow is closed, expired or already at the limit.
+    func recordFlowFailure(id: String, limit: Int, now: Date) throws -> Int?
+    /// Marks the flow completed, only if it is open and unexpired; false otherwise.
+    func completeFlow(id: String, now: Date) throws -> Bool
+
+    // MARK: Per-account failure budget
+
+    /// Failures counted for `userID` since `since`.
+    func failureCount(userID: String, since: Date) throws -> Int
+    func recordFailure(userID: String, at: Date) throws
+    /// Drops failures older than `before`.
+    func pruneFailures(before: Date) throws
+
+    // MARK: Authorization codes
+
+    func insertAuthorizationCode(_ code: AuthorizationCodeRecord) throws
+    /// Consumes the code with this hash, only if unconsumed and unexpired at `now`, and returns
+    /// it; nil (changing nothing) otherwise. Of two racing calls, one gets the record.
+    func consumeAuthorizationCode(hash: [UInt8], now: Date) throws -> AuthorizationCodeRecord?
+
+    // MARK: Refresh tokens
+
+    func insertRefreshToken(_ token: RefreshTokenRecord) throws
+    func refreshToken(hash: [UInt8]) throws -> RefreshTokenRecord?
+    /// Marks the token used, only if it is unused, unrevoked and unexpired at `now`, and
+    /// returns it; nil otherwise.
+    func consumeRefreshToken(hash: [UInt8], now: Date) throws -> RefreshTokenRecord?
+    /// Revokes every token of the family; returns how many were newly revoked.
+    @discardableResult
+    func revokeRefreshFamily(familyID: String, at: Date) throws -> Int
+
+    // MARK: Revoked access tokens
+
+    /// Remembers that the access token with `jti` is revoked until it would expire anyway.
+    func revokeAccessToken(jti: String, expiresAt: Date) throws
+    func isAccessTokenRevoked(jti: String) throws -> Bool
+
+    // MARK: Signing keys
+
+    func insertSigningKey(_ key: SigningKeyRecord) throws
+    /// All keys, newest first.
+    func signingKeys() throws -> [SigningKeyRecord]
+    /// Retires every key but `kid` that is not yet retired.
+    func retireSigningKeys(except kid: String, at: Date) throws
+}
+
+/// A store failure. `code` says what kind; the message is for logs and carries no secret.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public enum Code: String, Sendable {
+        /// A unique key already exists.
+        case conflict
+        /// The database could not be opened, read or written.
+        case unavailable
+        /// The schema is newer than this program, or a migration failed.
+        case migration
+        /// A stored value could not be decoded.
+        case corrupt
+    }
+
+    public let code: Code
+    /// Internal detail for logs: never a stored value, never a secret.
+    public let detail: String
+    /// The underlying engine's error code, such as SQLite's extended result code.
+    public let engineCode: Int32?
+
+    public init(_ code: Code, _ detail: String, engineCode: Int32? = nil) {
+        self.code = code
+        self.detail = detail
+        self.engineCode = engineCode
+    }
+
+    public var description: String {
+        "StoreError(\(code.rawValue): \(detail)\(engineCode.map { ", engine code \($0)" } ?? ""))"
+    }
+}

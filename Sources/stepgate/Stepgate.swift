@@ -1,0 +1,4 @@
+@main
+struct Stepgate {
+    static func main() {}
+}
