@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "StepgateStore", dependencies: ["StepgateCore", "CSQLite"], swiftSettings: strict),
         .target(
             name: "StepgateHTTP",
-            dependencies: ["StepgateCore", "CMicroHTTPD", "CCurl"],
+            dependencies: ["StepgateCore", "StepgateCrypto", "CMicroHTTPD", "CCurl"],
             swiftSettings: strict
         ),
         .target(
@@ -49,9 +49,9 @@ let package = Package(
         ),
 
         .testTarget(name: "StepgateCryptoTests", dependencies: ["StepgateCrypto"], swiftSettings: strict),
-        .testTarget(name: "StepgateCoreTests", dependencies: ["StepgateCore"], swiftSettings: strict),
-        .testTarget(name: "StepgateStoreTests", dependencies: ["StepgateStore"], swiftSettings: strict),
-        .testTarget(name: "StepgateHTTPTests", dependencies: ["StepgateHTTP"], swiftSettings: strict),
+        .testTarget(name: "StepgateCoreTests", dependencies: ["StepgateCore", "StepgateCrypto"], swiftSettings: strict),
+        .testTarget(name: "StepgateStoreTests", dependencies: ["StepgateStore", "StepgateCrypto"], swiftSettings: strict),
+        .testTarget(name: "StepgateHTTPTests", dependencies: ["StepgateHTTP", "StepgateCore"], swiftSettings: strict),
         .testTarget(
             name: "StepgateServerTests",
             dependencies: ["StepgateServer", "StepgateHTTP", "StepgateStore", "StepgateCore", "StepgateCrypto"],
