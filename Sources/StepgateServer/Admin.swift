@@ -1,0 +1,145 @@
+public import Foundation
+public import StepgateCore
+public import StepgateCrypto
+public import StepgateStore
+
+/// The administrative actions behind `stepgate user|factor|client|keys`.
+///
+/// They work on the store directly, so they run beside a live server (SQLite in WAL mode) and
+/// on any node of a cluster.
+public struct Admin: Sendable {
+    let configuration: ServerConfiguration
+    let store: any Store
+    let masterKey: MasterKey
+    let clock: any Clock
+    let random: any RandomSource
+
+    public init(
+        configuration: ServerConfiguration,
+        store: any Store,
+        masterKey: MasterKey,
+        clock: any Clock = SystemClock(),
+        random: any RandomSource = SystemRandom()
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.masterKey = masterKey
+        self.clock = clock
+        self.random = random
+    }
+
+    /// Adds a user with an argon2id-hashed password.
+    @discardableResult
+    public func addUser(name: String, password: String) throws -> UserRecord {
+        guard Self.isValidName(name) else {
+            throw AdminError("user name: expected 1 to 64 letters, digits, '.', '_', '-' or '@'")
+        }
+        guard (8...1024).contains(password.utf8.count) else {
+            throw AdminError("password: expected 8 to 1024 bytes")
+        }
+        let hasher = PasswordHasher(parameters: configuration.passwordCost, random: random)
+        let user = UserRecord(
+            id: "u_" + random.token(byteCount: 12),
+            name: name,
+            passwordHash: try hasher.hash(Array(password.utf8)),
+            disabled: false,
+            createdAt: clock.now
+        )
+        do {
+            try store.insertUser(user)
+        } catch let error as StoreError where error.code == .conflict {
+            throw AdminError("user name: already taken")
+        }
+        return user
+    }
+
+    /// Disables a user: no new sign-in, refresh or userinfo succeeds, and live sessions end.
+    public func disableUser(name: String) throws {
+        guard let user = try store.user(name: name) else { throw AdminError("user: no user has that name") }
+        _ = try store.setUserDisabled(id: user.id, disabled: true)
+    }
+
+    /// Enrols a TOTP factor (RFC 6238, SHA-1, 6 digits, 30 s) and returns its `otpauth://` URI.
+    ///
+    /// `secret` is the raw seed (from `--secret BASE32`), or nil to generate 20 random bytes.
+    public func addTOTP(userName: String, secret: [UInt8]?) throws -> String {
+        guard let user = try store.user(name: userName) else { throw AdminError("user: no user has that name") }
+        if let secret, secret.count < 16 {
+            throw AdminError("secret: expected at least 16 bytes (26 base32 characters)")
+        }
+        var seed = secret ?? TOTP.generateSecret(random: random)
+        defer { wipe(&seed) }
+        let id = "f_" + random.token(byteCount: 12)
+        try store.insertFactor(
+            FactorRecord(
+                id: id,
+                userID: user.id,
+                kind: "totp",
+                sealedSecret: try masterKey.seal(seed, purpose: "totp:\(id)"),
+                lastUsedStep: nil,
+                createdAt: clock.now
+            )
+        )
+        let issuer = URL(string: configuration.issuer)?.host ?? "Stepgate"
+        return TOTP(secret: seed).provisioningURI(issuer: "Stepgate (\(issuer))", account: user.name)
+    }
+
+    /// Registers a client. A confidential client gets `secret`, or a generated one, returned once.
+    public func addClient(id: String, redirectURIs: [String], confidential: Bool, secret: String?) throws
+        -> (client: ClientRecord, secret: String?)
+    {
+        guard Self.isValidName(id) else {
+            throw AdminError("client id: expected 1 to 64 letters, digits, '.', '_', '-' or '@'")
+        }
+        guard !redirectURIs.isEmpty else { throw AdminError("--redirect-uri: at least one is required") }
+        for uri in redirectURIs where !Self.isValidRedirectURI(uri) {
+            throw AdminError(
+                "--redirect-uri: expected an absolute https URI (http only for localhost) without a fragment"
+            )
+        }
+        if let secret, secret.utf8.count < ClientSecret.minimumLength {
+            throw AdminError("client secret: expected at least \(ClientSecret.minimumLength) characters")
+        }
+        let issued = confidential ? (secret ?? ClientSecret.generate(random)) : nil
+        let client = ClientRecord(
+            id: id,
+            secretHash: issued.map(ClientSecret.hash),
+            redirectURIs: redirectURIs,
+            createdAt: clock.now
+        )
+        do {
+            try store.insertClient(client)
+        } catch let error as StoreError where error.code == .conflict {
+            throw AdminError("client id: already taken")
+        }
+        return (client, secret == nil ? issued : nil)
+    }
+
+    /// Makes a new signing key current; the old one stays published as the previous key.
+    public func rotateKeys() throws -> String {
+        try KeyRing(store: store, masterKey: masterKey, clock: clock).rotate()
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        (1...64).contains(name.utf8.count)
+            && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-@".unicodeScalars.contains($0)) }
+    }
+
+    /// https anywhere, http only on loopback hosts, no fragment, no user info (RFC 6749 §3.1.2).
+    static func isValidRedirectURI(_ text: String) -> Bool {
+        guard text.utf8.count <= 2_048, !text.contains("#"), let url = URL(string: text),
+            let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty, url.user == nil
+        else { return false }
+        switch scheme {
+        case "https": return true
+        case "http": return ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host.lowercased())
+        default: return false
+        }
+    }
+}
+
+/// A refused admin action, with a one-line reason for the command line; never holds a secret.
+public struct AdminError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

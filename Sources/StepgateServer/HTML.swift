@@ -1,0 +1,56 @@
+/// Small helpers to build HTML safely: every dynamic value goes through `escape`.
+enum HTML {
+    /// `text` with `& < > " '` replaced by entities, safe in element text and quoted attributes.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for char in text {
+            switch char {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(char)
+            }
+        }
+        return out
+    }
+
+    /// A whole page around `body` (already escaped), with the shared stylesheet.
+    static func page(title: String, body: String) -> String {
+        """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title)) · Stepgate</title>
+        <link rel="stylesheet" href="/static/style.css">
+        </head>
+        <body>
+        <main>
+        <h1>\(escape(title))</h1>
+        \(body)
+        </main>
+        </body>
+        </html>
+        """
+    }
+
+    static let stylesheet = """
+        body { font-family: system-ui, sans-serif; background: #f4f5f7; color: #1d2330; margin: 0; }
+        main { max-width: 26rem; margin: 4rem auto; background: #fff; padding: 2rem 2.5rem;
+               border-radius: 10px; box-shadow: 0 2px 12px rgba(0,0,0,.08); }
+        h1 { font-size: 1.4rem; margin-top: 0; }
+        label { display: block; margin: 1rem 0 .3rem; font-weight: 600; }
+        input[type=text], input[type=password] { width: 100%; box-sizing: border-box; padding: .6rem;
+               font-size: 1rem; border: 1px solid #b8bfcc; border-radius: 6px; }
+        button { margin-top: 1.4rem; width: 100%; padding: .7rem; font-size: 1rem; border: 0;
+               border-radius: 6px; background: #2457c5; color: #fff; cursor: pointer; }
+        .error { background: #fdecec; color: #8a1c1c; padding: .7rem; border-radius: 6px; }
+        .note { color: #5a6275; font-size: .9rem; }
+        code, pre { background: #eef0f4; padding: .1rem .3rem; border-radius: 4px; overflow-x: auto; }
+        pre { padding: .8rem; }
+        """
+}

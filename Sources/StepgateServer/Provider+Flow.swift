@@ -1,0 +1,181 @@
+import Foundation
+import StepgateCore
+import StepgateCrypto
+import StepgateHTTP
+import StepgateStore
+
+/// What the user has to answer next in a flow.
+enum FlowStep: String, Sendable {
+    case password
+    case otp
+}
+
+/// Why a flow cannot be used; each maps to one fixed page and one JSON error.
+enum FlowRejection: Error, Sendable, Equatable {
+    /// Unknown flow, another browser's flow, or a bad CSRF token: all look the same.
+    case invalid
+    case expired
+    case completed
+    /// The account's failure budget is spent; try again after this many seconds.
+    case throttled(retryAfter: Int)
+}
+
+/// The single state machine behind both the HTML pages and the JSON API.
+enum FlowOutcome: Sendable, Equatable {
+    /// Ask for `step`; `failed` shows the one uniform failure message.
+    case prompt(FlowStep, failed: Bool)
+    /// Back to the client, with a code or an error.
+    case redirect(String)
+    case rejected(FlowRejection)
+}
+
+/// A flow loaded for one request, with the session it is bound to.
+struct FlowContext: Sendable {
+    let flow: FlowRecord
+    let request: AuthorizationRequest
+    let session: SessionContext
+}
+
+extension Provider {
+    /// The flow `flowID` if it is bound to this request's session and still open.
+    ///
+    /// Nothing is written here: a rejected request leaves the store as it was.
+    func loadFlow(_ flowID: String?, request: HTTPRequest) throws -> Result<FlowContext, FlowRejection> {
+        guard let flowID, (16...64).contains(flowID.utf8.count), let flow = try store.flow(id: flowID),
+            let session = try loadSession(request), constantTimeEquals(flow.sessionIDHash, session.idHash)
+        else { return .failure(.invalid) }
+        if flow.completedAt != nil { return .failure(.completed) }
+        if clock.now >= flow.expiresAt { return .failure(.expired) }
+        let authRequest = try AuthorizationRequest(json: flow.request)
+        return .success(FlowContext(flow: flow, request: authRequest, session: session))
+    }
+
+    /// What the flow needs now: a prompt, or, once the level is proved, the redirect with a code.
+    func nextOutcome(_ context: FlowContext, failed: Bool = false, requestID: String) throws -> FlowOutcome {
+        let missing = try missingMethods(context.request, context.session)
+        if missing.isEmpty { return try finish(context, requestID: requestID) }
+        if context.session.record.userID == nil || missing.contains(where: { $0.contains(.pwd) }) {
+            return .prompt(.password, failed: failed)
+        }
+        if missing.count == 1, missing[0].contains(.otp), let userID = context.session.record.userID,
+            try store.factors(userID: userID).contains(where: { $0.kind == "totp" })
+        {
+            return .prompt(.otp, failed: failed)
+        }
+        // The user has no factor that meets the level: say so to the client, never issue less.
+        guard try store.completeFlow(id: context.flow.id, now: clock.now) else { return .rejected(.completed) }
+        metrics.increment("stepgate_stepup_total", [("outcome", "unmet")])
+        logger.notice(
+            "step-up cannot be met",
+            [LogKey.requestID: requestID, LogKey.flowID: context.flow.id, LogKey.acr: context.request.acr]
+        )
+        return .redirect(
+            errorRedirect(context.request, .unmetAuthenticationRequirements("no enrolled factor meets the level"))
+        )
+    }
+
+    /// Answers the password step.
+    func answerPassword(_ context: FlowContext, username: String, password: String, requestID: String) throws
+        -> FlowOutcome
+    {
+        let user = try store.user(name: username)
+        let budgetSubject = user?.id ?? unknownNameKey(username)
+        if let retry = try throttled(budgetSubject) { return .rejected(.throttled(retryAfter: retry)) }
+
+        // Always run one argon2 verification, so an unknown name takes as long as a known one.
+        let matches = passwords.verify(Array(password.utf8), against: user?.passwordHash ?? decoyPasswordHash)
+        guard let user, matches, !user.disabled,
+            context.session.record.userID == nil || context.session.record.userID == user.id,
+            try store.setFlowUser(id: context.flow.id, userID: user.id),
+            try store.recordAuthentication(
+                sessionIDHash: context.session.idHash,
+                userID: user.id,
+                event: SessionEventRecord(method: AuthenticationMethod.pwd.rawValue, time: clock.now)
+            )
+        else {
+            return try failure(context, step: .password, budgetSubject: budgetSubject, requestID: requestID)
+        }
+        logger.info("password accepted", [LogKey.requestID: requestID, LogKey.subject: user.id])
+        return try nextOutcome(try reloaded(context), requestID: requestID)
+    }
+
+    /// Answers the TOTP step: the matched time-step is consumed atomically, so a code works once.
+    func answerOTP(_ context: FlowContext, code: String, requestID: String) throws -> FlowOutcome {
+        guard let userID = context.session.record.userID else {
+            return .prompt(.password, failed: false)
+        }
+        if let retry = try throttled(userID) { return .rejected(.throttled(retryAfter: retry)) }
+        let now = clock.now
+        var accepted = false
+        for factor in try store.factors(userID: userID) where factor.kind == "totp" && !accepted {
+            var secret = try masterKey.open(factor.sealedSecret, purpose: "totp:\(factor.id)")
+            defer { wipe(&secret) }
+            guard let step = TOTP(secret: secret).matchingStep(for: code, at: now, after: factor.lastUsedStep) else {
+                continue
+            }
+            accepted = try store.consumeTOTPStep(factorID: factor.id, step: step)
+        }
+        guard accepted,
+            try store.recordAuthentication(
+                sessionIDHash: context.session.idHash,
+                userID: userID,
+                event: SessionEventRecord(method: AuthenticationMethod.otp.rawValue, time: now)
+            )
+        else {
+            return try failure(context, step: .otp, budgetSubject: userID, requestID: requestID)
+        }
+        logger.info("one-time code accepted", [LogKey.requestID: requestID, LogKey.subject: userID])
+        return try nextOutcome(try reloaded(context), requestID: requestID)
+    }
+
+    /// Counts a failed answer against the flow and the account; past the flow's limit, the flow
+    /// ends and the client hears `access_denied`.
+    private func failure(_ context: FlowContext, step: FlowStep, budgetSubject: String, requestID: String) throws
+        -> FlowOutcome
+    {
+        let now = clock.now
+        try store.recordFailure(userID: budgetSubject, at: now)
+        metrics.increment("stepgate_stepup_total", [("outcome", "failed_\(step.rawValue)")])
+        logger.notice(
+            "step-up answer rejected",
+            [LogKey.requestID: requestID, LogKey.flowID: context.flow.id, LogKey.stepupMethod: step.rawValue]
+        )
+        let attempts = try store.recordFlowFailure(id: context.flow.id, limit: configuration.flowMaxAttempts, now: now)
+        if let attempts, attempts < configuration.flowMaxAttempts {
+            return .prompt(step, failed: true)
+        }
+        guard try store.completeFlow(id: context.flow.id, now: now) else { return .rejected(.completed) }
+        logger.notice("flow ended after too many attempts", [LogKey.requestID: requestID, LogKey.flowID: context.flow.id])
+        return .redirect(errorRedirect(context.request, .accessDenied("too many failed attempts")))
+    }
+
+    /// Completes the flow once and issues the code.
+    private func finish(_ context: FlowContext, requestID: String) throws -> FlowOutcome {
+        guard try store.completeFlow(id: context.flow.id, now: clock.now) else { return .rejected(.completed) }
+        metrics.increment("stepgate_stepup_total", [("outcome", "completed")])
+        return .redirect(try issueCode(context.request, session: context.session, requestID: requestID))
+    }
+
+    /// Seconds to wait when `subject` has spent its failure budget; nil when it may try.
+    private func throttled(_ subject: String) throws -> Int? {
+        let window = configuration.accountFailureWindow
+        let count = try store.failureCount(userID: subject, since: clock.now.addingTimeInterval(-window))
+        return count >= configuration.accountMaxFailures ? Int(window) : nil
+    }
+
+    /// The failure-budget key of a name that matches no user: a keyed hash, never the name.
+    private func unknownNameKey(_ name: String) -> String {
+        "name:" + Base64URL.encode(HMAC.authenticationCode(.sha256, key: budgetKey, message: Array(name.lowercased().utf8)))
+    }
+
+    private func reloaded(_ context: FlowContext) throws -> FlowContext {
+        guard let record = try store.session(idHash: context.session.idHash) else {
+            throw ServerError.corruptData("session vanished during a flow")
+        }
+        return FlowContext(
+            flow: context.flow,
+            request: context.request,
+            session: SessionContext(idHash: context.session.idHash, record: record)
+        )
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import StepgateCore
+import StepgateCrypto
+import StepgateHTTP
+import StepgateStore
+
+extension Provider {
+    /// `/token` (RFC 6749 §3.2): the authorization-code grant with PKCE, and the refresh grant
+    /// with rotation and reuse detection.
+    func token(_ request: HTTPRequest) throws -> HTTPResponse {
+        let form: FormData
+        do {
+            form = try request.formBody()
+        } catch {
+            throw OAuthError.invalidRequest("body is not a valid form")
+        }
+        let client = try authenticateClient(request, form)
+        let grantType: String?
+        do {
+            grantType = try form.single("grant_type")
+        } catch {
+            throw OAuthError.invalidRequest("grant_type repeated")
+        }
+        switch grantType {
+        case "authorization_code": return try redeemCode(form, client: client, requestID: request.requestID)
+        case "refresh_token": return try refresh(form, client: client, requestID: request.requestID)
+        case nil: throw OAuthError.invalidRequest("grant_type missing")
+        default: throw OAuthError.unsupportedGrantType("grant type not supported")
+        }
+    }
+
+    /// Authenticates the client (RFC 6749 §2.3): HTTP Basic or form secret for confidential
+    /// clients, `client_id` alone for public ones. Every failure is `invalid_client`.
+    func authenticateClient(_ request: HTTPRequest, _ form: FormData, allowPublic: Bool = true) throws -> ClientRecord {
+        var id: String?
+        var secret: String?
+        let postedID = try? form.single("client_id")
+        let postedSecret = try? form.single("client_secret")
+        if let header = request.headers["Authorization"] {
+            guard let basic = Self.basicCredentials(header), postedSecret == nil else {
+                throw OAuthError.invalidClient("malformed or doubled client authentication")
+            }
+            if let postedID = postedID ?? nil, postedID != basic.id {
+                throw OAuthError.invalidClient("client_id differs from the Basic credentials")
+            }
+            (id, secret) = (basic.id, basic.secret)
+        } else {
+            id = postedID ?? nil
+            secret = postedSecret ?? nil
+        }
+        guard let id, !id.isEmpty, let client = try store.client(id: id) else {
+            throw OAuthError.invalidClient("unknown client")
+        }
+        switch (client.secretHash, secret) {
+        case (nil, nil) where allowPublic:
+            return client
+        case (let stored?, let given?) where ClientSecret.verify(given, against: stored):
+            return client
+        default:
+            throw OAuthError.invalidClient("client authentication failed")
+        }
+    }
+
+    /// `Authorization: Basic` credentials, each form-urlencoded as RFC 6749 §2.3.1 says.
+    static func basicCredentials(_ header: String) -> (id: String, secret: String)? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "basic",
+            let decoded = Data(base64Encoded: String(parts[1])), let text = String(data: decoded, encoding: .utf8),
+            let colon = text.firstIndex(of: ":"),
+            let pairs = try? FormData.parse(Array("i=\(text[..<colon])&s=\(text[text.index(after: colon)...])".utf8)),
+            let id = pairs.value("i"), let secret = pairs.value("s")
+        else { return nil }
+        return (id, secret)
+    }
+
+    private func redeemCode(_ form: FormData, client: ClientRecord, requestID: String) throws -> HTTPResponse {
+        let code: String?
+        let redirectURI: String?
+        let verifier: String?
+        do {
+            code = try form.single("code")
+            redirectURI = try form.single("redirect_uri")
+            verifier = try form.single("code_verifier")
+        } catch {
+            throw OAuthError.invalidRequest("a parameter is repeated")
+        }
+        guard let code, let redirectURI else { throw OAuthError.invalidRequest("code or redirect_uri missing") }
+        guard let verifier, PKCE.isValidVerifier(verifier) else {
+            throw OAuthError.invalidRequest("PKCE code_verifier missing or malformed")
+        }
+        let hash = SecretHash.hash(code)
+        // The binding checks read fields that never change, so they run before the one atomic
+        // consumption: a request that fails them leaves the code as it was.
+        guard let stored = try store.authorizationCode(hash: hash) else {
+            throw OAuthError.invalidGrant("unknown code")
+        }
+        guard stored.grant.clientID == client.id, stored.redirectURI == redirectURI,
+            PKCE.verify(verifier: verifier, challenge: stored.codeChallenge)
+        else {
+            throw OAuthError.invalidGrant("code binding does not match")
+        }
+        guard let record = try store.consumeAuthorizationCode(hash: hash, now: clock.now) else {
+            if stored.consumedAt != nil {
+                // A replayed code: revoke what the first redemption issued (RFC 6749 §4.1.2).
+                let revoked = try store.revokeRefreshFamily(familyID: Self.familyID(codeHash: hash), at: clock.now)
+                logger.notice(
+                    "authorization code replayed",
+                    [LogKey.requestID: requestID, LogKey.clientID: client.id, LogKey.count: "\(revoked)"]
+                )
+            }
+            throw OAuthError.invalidGrant("code expired or already used")
+        }
+        guard let user = try store.user(id: record.grant.userID), !user.disabled else {
+            throw OAuthError.invalidGrant("user disabled")
+        }
+        metrics.increment("stepgate_tokens_issued_total", [("grant_type", "authorization_code")])
+        return try tokenResponse(
+            grant: record.grant,
+            user: user,
+            nonce: record.nonce,
+            familyID: Self.familyID(codeHash: hash),
+            requestID: requestID
+        )
+    }
+
+    /// The refresh-token family of a code: derived from the code's hash, so a replayed code can
+    /// revoke what its first redemption issued without storing a link.
+    static func familyID(codeHash: [UInt8]) -> String {
+        Base64URL.encode(Array(Digest.sha256(Array("refresh-family".utf8) + codeHash).prefix(18)))
+    }
+
+    private func refresh(_ form: FormData, client: ClientRecord, requestID: String) throws -> HTTPResponse {
+        guard let presented = (try? form.single("refresh_token")) ?? nil else {
+            throw OAuthError.invalidRequest("refresh_token missing or repeated")
+        }
+        let hash = SecretHash.hash(presented)
+        let now = clock.now
+        guard let stored = try store.refreshToken(hash: hash), stored.grant.clientID == client.id else {
+            throw OAuthError.invalidGrant("unknown refresh token")
+        }
+        if stored.usedAt != nil || stored.revokedAt != nil {
+            try revokeOnReuse(stored, requestID: requestID)
+            throw OAuthError.invalidGrant("refresh token reused")
+        }
+        guard now < stored.expiresAt else { throw OAuthError.invalidGrant("refresh token expired") }
+        if let requested = (try? form.single("scope")) ?? nil {
+            // Known gap: a refresh cannot narrow the scope; a request that tries is refused.
+            guard requested == stored.grant.scope else { throw OAuthError.invalidScope("scope cannot change") }
+        }
+        guard let user = try store.user(id: stored.grant.userID), !user.disabled else {
+            throw OAuthError.invalidGrant("user disabled")
+        }
+        guard let record = try store.consumeRefreshToken(hash: hash, now: now) else {
+            // Lost a race with another use of the same token: that is reuse too.
+            try revokeOnReuse(stored, requestID: requestID)
+            throw OAuthError.invalidGrant("refresh token reused")
+        }
+        metrics.increment("stepgate_tokens_issued_total", [("grant_type", "refresh_token")])
+        return try tokenResponse(grant: record.grant, user: user, nonce: nil, familyID: record.familyID, requestID: requestID)
+    }
+
+    private func revokeOnReuse(_ token: RefreshTokenRecord, requestID: String) throws {
+        let revoked = try store.revokeRefreshFamily(familyID: token.familyID, at: clock.now)
+        metrics.increment("stepgate_refresh_reuse_total")
+        logger.notice(
+            "refresh token reused; family revoked",
+            [LogKey.requestID: requestID, LogKey.clientID: token.grant.clientID, LogKey.count: "\(revoked)"]
+        )
+    }
+
+    /// Access token (RFC 9068), ID token (OIDC Core §2) and a new refresh token in `familyID`.
+    ///
+    /// All three carry the grant's original `acr`, `amr` and `auth_time`: a refresh never
+    /// refreshes the proof of authentication.
+    private func tokenResponse(
+        grant: GrantRecord,
+        user: UserRecord,
+        nonce: String?,
+        familyID: String,
+        requestID: String
+    ) throws -> HTTPResponse {
+        let now = clock.now
+        let issuedAt = Int64(now.timeIntervalSince1970)
+        let authClaims: [String: JSONValue] = [
+            "iss": .string(configuration.issuer),
+            "sub": .string(user.id),
+            "iat": .integer(issuedAt),
+            "auth_time": .integer(Int64(grant.authTime.timeIntervalSince1970)),
+            "acr": .string(grant.acr),
+            "amr": .array(grant.amr.map(JSONValue.string)),
+        ]
+        var access = authClaims
+        access["aud"] = .string(configuration.issuer)
+        access["client_id"] = .string(grant.clientID)
+        access["scope"] = .string(grant.scope)
+        access["jti"] = .string(random.token(byteCount: 16))
+        access["exp"] = .integer(issuedAt + Int64(configuration.accessTokenLifetime))
+        var identity = authClaims
+        identity["aud"] = .string(grant.clientID)
+        identity["azp"] = .string(grant.clientID)
+        identity["exp"] = .integer(issuedAt + Int64(configuration.idTokenLifetime))
+        if let nonce { identity["nonce"] = .string(nonce) }
+        if grant.scope.split(separator: " ").contains("profile") {
+            identity["preferred_username"] = .string(user.name)
+        }
+
+        let refreshToken = random.token(byteCount: 32)
+        try store.insertRefreshToken(
+            RefreshTokenRecord(
+                tokenHash: SecretHash.hash(refreshToken),
+                familyID: familyID,
+                grant: grant,
+                createdAt: now,
+                expiresAt: now.addingTimeInterval(configuration.refreshTokenLifetime),
+                usedAt: nil,
+                revokedAt: nil
+            )
+        )
+        let body: JSONValue = .object([
+            "access_token": .string(try keys.sign(.object(access), type: "at+jwt")),
+            "token_type": "Bearer",
+            "expires_in": .integer(Int64(configuration.accessTokenLifetime)),
+            "id_token": .string(try keys.sign(.object(identity), type: "JWT")),
+            "refresh_token": .string(refreshToken),
+            "scope": .string(grant.scope),
+        ])
+        logger.info(
+            "tokens issued",
+            [LogKey.requestID: requestID, LogKey.clientID: grant.clientID, LogKey.subject: user.id, LogKey.acr: grant.acr]
+        )
+        var response = HTTPResponse.json(200, body.serialized())
+        response.headers.set("Pragma", "no-cache")
+        return response
+    }
+}

@@ -1,0 +1,140 @@
+public import Foundation
+public import StepgateCore
+public import StepgateCrypto
+public import StepgateHTTP
+public import StepgateStore
+
+/// The OpenID Connect provider: every endpoint, over one store, clock and source of randomness.
+///
+/// Handlers are synchronous and run on the HTTP server's worker threads; all state lives in the
+/// store, so any number of threads (and, with a shared database, nodes) can serve at once.
+public final class Provider: Sendable {
+    let configuration: ServerConfiguration
+    let store: any Store
+    let clock: any Clock
+    let random: any RandomSource
+    let logger: Logger
+    let masterKey: MasterKey
+    let keys: KeyRing
+    let passwords: PasswordHasher
+    let metrics = Metrics()
+    /// Signs CSRF tokens; derived from the master key so every node agrees.
+    let csrfKey: [UInt8]
+    /// Hashes unknown user names into failure-budget keys, so unknown and known names behave alike.
+    let budgetKey: [UInt8]
+    /// A real hash to verify against when the user is unknown, so timing does not tell.
+    let decoyPasswordHash: String
+    let discoveryDocument: [UInt8]
+
+    /// A provider over `store`; creates the first signing key if the store has none.
+    public init(
+        configuration: ServerConfiguration,
+        store: any Store,
+        masterKey: MasterKey,
+        clock: any Clock = SystemClock(),
+        random: any RandomSource = SystemRandom(),
+        logger: Logger
+    ) throws {
+        self.configuration = configuration
+        self.store = store
+        self.clock = clock
+        self.random = random
+        self.logger = logger
+        self.masterKey = masterKey
+        self.keys = KeyRing(store: store, masterKey: masterKey, clock: clock)
+        self.passwords = PasswordHasher(parameters: configuration.passwordCost, random: random)
+        self.csrfKey = masterKey.derive("stepgate csrf v1")
+        self.budgetKey = masterKey.derive("stepgate failure budget v1")
+        self.decoyPasswordHash = try passwords.hash(random.bytes(24))
+        self.discoveryDocument = Self.discovery(configuration).serialized()
+        try keys.reload()
+    }
+
+    /// The request handler to give the HTTP server; every error becomes a response inside it.
+    public func makeHandler() -> @Sendable (HTTPRequest) -> HTTPResponse {
+        let router = makeRouter()
+        let known = Set(router.paths)
+        return { [self] request in
+            let response = router.handle(request)
+            metrics.increment(
+                "stepgate_http_requests_total",
+                [("route", known.contains(request.path) ? request.path : "unmatched"), ("status", "\(response.status)")]
+            )
+            return response
+        }
+    }
+
+    private func makeRouter() -> Router {
+        var router = Router()
+        func add(_ method: HTTPMethod, _ path: String, _ handler: @escaping @Sendable (Provider, HTTPRequest) throws -> HTTPResponse) {
+            router.add(method, path) { [self] request in
+                self.funnel(request) { try handler(self, request) }
+            }
+        }
+        add(.get, "/", { $0.home($1) })
+        add(.get, "/static/style.css", { $0.stylesheet($1) })
+        add(.get, "/.well-known/openid-configuration", { $0.discovery($1) })
+        add(.get, "/jwks.json", { try $0.jwks($1) })
+        add(.get, "/authorize", { try $0.authorize($1) })
+        add(.post, "/authorize", { try $0.authorize($1) })
+        add(.get, "/login", { try $0.loginPage($1) })
+        add(.post, "/login", { try $0.loginSubmit($1) })
+        add(.get, "/api/login", { try $0.loginState($1) })
+        add(.post, "/api/login", { try $0.loginAnswer($1) })
+        add(.post, "/token", { try $0.token($1) })
+        add(.get, "/userinfo", { try $0.userinfo($1) })
+        add(.post, "/userinfo", { try $0.userinfo($1) })
+        add(.post, "/revoke", { try $0.revoke($1) })
+        add(.post, "/introspect", { try $0.introspect($1) })
+        add(.get, "/logout", { try $0.logoutPage($1) })
+        add(.post, "/logout", { try $0.logout($1) })
+        add(.get, "/healthz", { _, _ in .text("ok\n") })
+        add(.get, "/readyz", { try $0.readiness($1) })
+        add(.get, "/metrics", { $0.metricsPage($1) })
+        if configuration.demo {
+            add(.get, "/demo", { try $0.demoStart($1) })
+            add(.get, "/demo/callback", { try $0.demoCallback($1) })
+        }
+        return router
+    }
+
+    /// The one place errors become responses (STYLE.md §6).
+    ///
+    /// Protocol errors carry their fixed public code; a store that is down answers 503, never a
+    /// 4xx; anything else is a generic 500 logged at `error` with the request ID.
+    func funnel(_ request: HTTPRequest, _ body: () throws -> HTTPResponse) -> HTTPResponse {
+        do {
+            return try body()
+        } catch let error as OAuthError {
+            return oauthErrorResponse(error, request: request)
+        } catch let error as StoreError {
+            logger.error(
+                "store failed",
+                [LogKey.requestID: request.requestID, LogKey.route: request.path, LogKey.error: error.code.rawValue]
+            )
+            return .json(503, JSONValue.object(["error": "temporarily_unavailable"]).serialized())
+        } catch {
+            logger.error(
+                "request failed",
+                [LogKey.requestID: request.requestID, LogKey.route: request.path, LogKey.error: "\(type(of: error))"]
+            )
+            return .json(500, JSONValue.object(["error": "server_error"]).serialized())
+        }
+    }
+
+    /// The JSON error body of RFC 6749 §5.2, with the status the code calls for.
+    func oauthErrorResponse(_ error: OAuthError, request: HTTPRequest) -> HTTPResponse {
+        var body: [String: JSONValue] = ["error": .string(error.publicCode)]
+        if let text = error.publicDescription { body["error_description"] = .string(text) }
+        var response = HTTPResponse.json(error.httpStatus, JSONValue.object(body).serialized())
+        response.headers.set("Pragma", "no-cache")
+        if error.httpStatus == 401 {
+            response.headers.set("WWW-Authenticate", "Bearer error=\"\(error.publicCode)\"")
+        }
+        logger.info(
+            "request rejected",
+            [LogKey.requestID: request.requestID, LogKey.route: request.path, LogKey.reason: error.publicCode]
+        )
+        return response
+    }
+}

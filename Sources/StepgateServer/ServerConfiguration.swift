@@ -1,0 +1,78 @@
+public import Foundation
+public import StepgateCore
+public import StepgateCrypto
+
+/// Everything `stepgate serve` and the admin commands are configured by.
+///
+/// Sources, later ones winning: built-in defaults, the configuration file, environment
+/// variables (`STEPGATE_` and the key in upper case with `.` as `_`, such as
+/// `STEPGATE_ACCESS_TOKEN_LIFETIME`), then command-line flags. Keys, with types and defaults:
+///
+/// | key | type | default |
+/// | --- | --- | --- |
+/// | `listen` | HOST:PORT | `127.0.0.1:8080` |
+/// | `issuer` | http(s) URL, no query or fragment | `http://localhost:<listen port>` |
+/// | `data_dir` | path | `./data` |
+/// | `database` | path | `<data_dir>/stepgate.db` |
+/// | `master_key_file` | path (0600, 32 bytes base64url) | `<data_dir>/master.key`, created if missing |
+/// | `password.memory_kib` / `.iterations` / `.parallelism` | argon2id cost | 19456 / 2 / 1 |
+/// | `session.lifetime` | duration | `30d` |
+/// | `flow.lifetime` | duration (a challenge's expiry) | `5m` |
+/// | `flow.max_attempts` | integer (failed answers per challenge) | 5 |
+/// | `account.max_failures` | integer (failed answers per account per window) | 10 |
+/// | `account.failure_window` | duration | `15m` |
+/// | `code.lifetime` | duration, at most 60 s | `60s` |
+/// | `access_token.lifetime` | duration | `10m` |
+/// | `id_token.lifetime` | duration | `10m` |
+/// | `refresh_token.lifetime` | duration | `30d` |
+/// | `default_acr` | a level name, used when `acr_values` is absent | `aal1` |
+/// | `levels` | level names, lowest first, space-separated | `aal1 aal2 aal3` |
+/// | `level.NAME.methods` | `;`-separated groups of space-separated RFC 8176 methods | see `AssurancePolicy.standard` |
+/// | `level.NAME.lifetime` / `.idle` | duration / duration or `none` | see `AssurancePolicy.standard` |
+/// | `http.threads` | integer | 4 |
+/// | `http.max_body_bytes` / `http.max_header_bytes` | integer | 65536 / 16384 |
+/// | `http.connection_timeout` | duration | `30s` |
+/// | `log.level` | trace, debug, info, notice, warning, error | `info` |
+/// | `demo` | true/false: serve the demo relying party at `/demo` | `false` |
+public struct ServerConfiguration: Sendable {
+    public var listenHost = "127.0.0.1"
+    public var listenPort = 8080
+    public var issuer = "http://localhost:8080"
+    public var dataDirectory = "data"
+    public var databasePath = "data/stepgate.db"
+    public var masterKeyFile = "data/master.key"
+    /// The master key from `STEPGATE_MASTER_KEY`, when set; it wins over the key file.
+    public var masterKeyFromEnvironment: [UInt8]?
+    public var passwordCost = Argon2Parameters()
+    public var sessionLifetime: TimeInterval = 30 * 86_400
+    public var flowLifetime: TimeInterval = 300
+    public var flowMaxAttempts = 5
+    public var accountMaxFailures = 10
+    public var accountFailureWindow: TimeInterval = 900
+    public var codeLifetime: TimeInterval = 60
+    public var accessTokenLifetime: TimeInterval = 600
+    public var idTokenLifetime: TimeInterval = 600
+    public var refreshTokenLifetime: TimeInterval = 30 * 86_400
+    public var defaultACR = "aal1"
+    public var assurance = AssurancePolicy.standard
+    public var httpThreads = 4
+    public var maxBodyBytes = 65_536
+    public var maxHeaderBytes = 16_384
+    public var connectionTimeout: TimeInterval = 30
+    public var logLevel = LogLevel.info
+    public var demo = false
+
+    public init() {}
+
+    /// Whether the issuer is served over https, so cookies get `Secure` and the `__Host-` prefix.
+    public var isSecure: Bool { issuer.hasPrefix("https://") }
+}
+
+/// A configuration that could not be loaded; `problems` names every key at fault.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let problems: [String]
+
+    public var description: String {
+        "configuration has \(problems.count) problem(s):\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,71 @@
+public import Foundation
+public import StepgateCore
+public import StepgateCrypto
+public import StepgateHTTP
+public import StepgateStore
+
+/// A running Stepgate: the store, the master key, the provider and the HTTP server, put together.
+public final class Service: Sendable {
+    public let provider: Provider
+    public let store: SQLiteStore
+    private let server: HTTPServer
+    private let logger: Logger
+
+    /// Opens (or creates) the data folder, the database and the master key, and prepares the server.
+    public init(
+        configuration: ServerConfiguration,
+        logger: Logger,
+        clock: any Clock = SystemClock(),
+        random: any RandomSource = SystemRandom()
+    ) throws {
+        let (store, masterKey) = try Self.open(configuration, random: random)
+        self.store = store
+        self.logger = logger
+        self.provider = try Provider(
+            configuration: configuration,
+            store: store,
+            masterKey: masterKey,
+            clock: clock,
+            random: random,
+            logger: logger
+        )
+        var http = HTTPServer.Configuration()
+        http.host = configuration.listenHost
+        http.port = configuration.listenPort
+        http.threadPoolSize = configuration.httpThreads
+        http.maxBodyBytes = configuration.maxBodyBytes
+        http.maxHeaderBytes = configuration.maxHeaderBytes
+        http.connectionTimeoutSeconds = Int(configuration.connectionTimeout)
+        http.strictTransportSecurity = configuration.isSecure
+        self.server = HTTPServer(configuration: http, logger: logger, handler: provider.makeHandler())
+    }
+
+    /// Opens the store and the master key named by `configuration`, creating the data folder.
+    public static func open(_ configuration: ServerConfiguration, random: any RandomSource = SystemRandom()) throws
+        -> (SQLiteStore, MasterKey)
+    {
+        try FileManager.default.createDirectory(
+            atPath: configuration.dataDirectory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
+        let masterKey = try MasterKey.load(configuration, random: random)
+        let store = try SQLiteStore(path: configuration.databasePath)
+        return (store, masterKey)
+    }
+
+    /// Binds the port and starts serving.
+    public func start() throws {
+        try server.start()
+        logger.info("server started", [LogKey.listen: "\(server.port)", LogKey.issuer: provider.configuration.issuer])
+    }
+
+    /// The bound port (useful when the configuration asked for port 0).
+    public var port: Int { server.port }
+
+    /// Stops accepting connections, lets requests in flight finish, then stops.
+    public func stop() {
+        server.stop()
+        logger.info("server stopped")
+    }
+}

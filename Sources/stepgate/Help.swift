@@ -1,0 +1,63 @@
+/// Help texts: the command-line interface that users and scripts rely on.
+enum Help {
+    static let version = "0.1.0"
+
+    static let commonFlags = """
+          --config FILE   configuration file (key = value lines; see docs/configuration.md)
+          --data DIR      data folder: database and master key (default ./data)
+          --help          show this help
+        """
+
+    static let main = """
+        usage: stepgate COMMAND [options]
+
+        commands:
+          serve                      run the OpenID Connect provider
+          user add NAME              add a user; the password is read from standard input
+          user disable NAME          disable a user
+          factor add NAME totp       enrol a TOTP factor; prints the otpauth:// URI
+          client add ID --redirect-uri URI [--public | --secret-stdin]
+                                     register an OAuth client
+          keys rotate                make a new signing key current
+          version                    print the version
+
+        Every command takes --config FILE, --data DIR and --help.
+        """
+
+    static let serve = """
+        usage: stepgate serve [--config FILE] [--listen HOST:PORT] [--issuer URL] [--data DIR] [--demo]
+
+          --listen HOST:PORT  address to listen on (default 127.0.0.1:8080)
+          --issuer URL        the issuer URL clients see (default http://localhost:PORT)
+          --demo              serve the demo relying party at /demo
+        \(commonFlags)
+        """
+
+    static let user = """
+        usage: stepgate user add NAME      (password on standard input)
+               stepgate user disable NAME
+        \(commonFlags)
+        """
+
+    static let factor = """
+        usage: stepgate factor add NAME totp [--secret BASE32]
+
+          --secret BASE32   use this seed instead of a random one (at least 16 bytes)
+        \(commonFlags)
+        """
+
+    static let client = """
+        usage: stepgate client add ID --redirect-uri URI [--redirect-uri URI ...] [--public | --secret-stdin]
+
+          --redirect-uri URI  an exact redirect URI (https, or http on localhost); repeatable
+          --public            a public client (PKCE, no secret)
+          --secret-stdin      read the client secret (32+ characters) from standard input;
+                              without it a confidential client gets a generated secret, shown once
+        \(commonFlags)
+        """
+
+    static let keys = """
+        usage: stepgate keys rotate
+        \(commonFlags)
+        """
+}
