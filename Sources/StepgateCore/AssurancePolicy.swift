@@ -94,8 +94,9 @@ public struct AssurancePolicy: Sendable {
         maxAge: TimeInterval? = nil
     ) -> AssuranceLevel? {
         levels.last { level in
-            !isIdle(level, lastSeen: lastSeen, now: now)
-                && unmetSets(of: level, by: countedEvents(events, for: level, now: now, maxAge: maxAge)).isEmpty
+            guard !isIdle(level, lastSeen: lastSeen, now: now) else { return false }
+            let counted = countedEvents(events, for: level, now: now, maxAge: maxAge)
+            return unmetSets(of: level, by: counted).isEmpty
         }
     }
 
@@ -133,7 +134,8 @@ public struct AssurancePolicy: Sendable {
 
         var seen: Set<AuthenticationMethod> = []
         var values = chronological.filter { $0 != .mfa && seen.insert($0).inserted }.map(\.rawValue)
-        if Set(seen.compactMap(\.factor)).count >= 2 { values.append(AuthenticationMethod.mfa.rawValue) }
+        let factors = Set(seen.compactMap(\.factor))
+        if factors.count >= 2 { values.append(AuthenticationMethod.mfa.rawValue) }
         return values
     }
 
@@ -163,7 +165,11 @@ public struct AssurancePolicy: Sendable {
     /// Keeps an event only while it can still count towards a level that has not gone idle.
     /// So after an hour idle under `standard`, the password event stays (for `aal1`) but the
     /// OTP event goes, and `aal2` needs a fresh second factor.
-    public func retainedEvents(_ events: [AuthenticationEvent], lastSeen: Date, now: Date) -> [AuthenticationEvent] {
+    public func retainedEvents(
+        _ events: [AuthenticationEvent],
+        lastSeen: Date,
+        now: Date
+    ) -> [AuthenticationEvent] {
         let awake = levels.filter { !isIdle($0, lastSeen: lastSeen, now: now) }
         return events.filter { event in
             awake.contains { level in
@@ -196,14 +202,18 @@ extension AssurancePolicy {
         }
     }
 
-    private func unmetSets(of level: AssuranceLevel, by events: [AuthenticationEvent]) -> [Set<AuthenticationMethod>] {
+    private func unmetSets(
+        of level: AssuranceLevel,
+        by events: [AuthenticationEvent]
+    ) -> [Set<AuthenticationMethod>] {
         level.requirement.filter { methods in !events.contains { methods.contains($0.method) } }
     }
 
     private static func problems(in level: AssuranceLevel, key: String) -> [String] {
         var problems: [String] = []
         if !isValidName(level.name) {
-            problems.append("\(key).name: expected visible ASCII without spaces, found \(level.name.count) characters")
+            let found = "\(level.name.count) characters"
+            problems.append("\(key).name: expected visible ASCII without spaces, found \(found)")
         }
         if level.requirement.isEmpty {
             problems.append("\(key).requirement: expected at least one set of methods, found none")
@@ -212,7 +222,8 @@ extension AssurancePolicy {
             problems.append("\(key).requirement[\(index)]: expected at least one method, found none")
         }
         if !(level.absoluteLifetime > 0 && level.absoluteLifetime.isFinite) {
-            problems.append("\(key).absoluteLifetime: expected positive seconds, found \(level.absoluteLifetime)")
+            let found = level.absoluteLifetime
+            problems.append("\(key).absoluteLifetime: expected positive seconds, found \(found)")
         }
         if let idle = level.idleLifetime, !(idle > 0 && idle.isFinite) {
             problems.append("\(key).idleLifetime: expected positive seconds or none, found \(idle)")

@@ -1,7 +1,9 @@
 /// An authentication method reference: an `amr` value (RFC 8176 §2).
 ///
 /// Values outside the constants below are kept as they are; they count as no factor.
-public struct AuthenticationMethod: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct AuthenticationMethod: RawRepresentable, Hashable, Sendable, Codable,
+    CustomStringConvertible
+{
     /// The `amr` string, e.g. `pwd`.
     public let rawValue: String
 

@@ -51,6 +51,7 @@ public struct DurationTextError: Error, Sendable, CustomStringConvertible {
             case .tooLarge: "the duration is longer than 100 years"
             default: "the duration is not a whole number with an optional unit"
             }
-        return problem + "; expected a whole number with an optional unit s, m, h or d, such as 300, 90s, 15m, 24h, 30d"
+        return problem + "; expected a whole number with an optional unit s, m, h or d, "
+            + "such as 300, 90s, 15m, 24h, 30d"
     }
 }

@@ -10,17 +10,29 @@ extension OAuthError {
     }
 
     /// `invalid_client`, with an internal `detail`.
-    public static func invalidClient(_ detail: String, file: String = #fileID, line: Int = #line) -> OAuthError {
+    public static func invalidClient(
+        _ detail: String,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> OAuthError {
         OAuthError(.invalidClient, detail, file: file, line: line)
     }
 
     /// `invalid_grant`, with an internal `detail`.
-    public static func invalidGrant(_ detail: String, file: String = #fileID, line: Int = #line) -> OAuthError {
+    public static func invalidGrant(
+        _ detail: String,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> OAuthError {
         OAuthError(.invalidGrant, detail, file: file, line: line)
     }
 
     /// `unauthorized_client`, with an internal `detail`.
-    public static func unauthorizedClient(_ detail: String, file: String = #fileID, line: Int = #line) -> OAuthError {
+    public static func unauthorizedClient(
+        _ detail: String,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> OAuthError {
         OAuthError(.unauthorizedClient, detail, file: file, line: line)
     }
 
@@ -43,17 +55,29 @@ extension OAuthError {
     }
 
     /// `invalid_scope`, with an internal `detail`.
-    public static func invalidScope(_ detail: String, file: String = #fileID, line: Int = #line) -> OAuthError {
+    public static func invalidScope(
+        _ detail: String,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> OAuthError {
         OAuthError(.invalidScope, detail, file: file, line: line)
     }
 
     /// `access_denied`, with an internal `detail`.
-    public static func accessDenied(_ detail: String, file: String = #fileID, line: Int = #line) -> OAuthError {
+    public static func accessDenied(
+        _ detail: String,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> OAuthError {
         OAuthError(.accessDenied, detail, file: file, line: line)
     }
 
     /// `login_required`, with an internal `detail`.
-    public static func loginRequired(_ detail: String, file: String = #fileID, line: Int = #line) -> OAuthError {
+    public static func loginRequired(
+        _ detail: String,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> OAuthError {
         OAuthError(.loginRequired, detail, file: file, line: line)
     }
 
@@ -76,7 +100,11 @@ extension OAuthError {
     }
 
     /// `invalid_token`, with an internal `detail`.
-    public static func invalidToken(_ detail: String, file: String = #fileID, line: Int = #line) -> OAuthError {
+    public static func invalidToken(
+        _ detail: String,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> OAuthError {
         OAuthError(.invalidToken, detail, file: file, line: line)
     }
 
@@ -90,7 +118,11 @@ extension OAuthError {
     }
 
     /// `server_error`, with an internal `detail`.
-    public static func serverError(_ detail: String, file: String = #fileID, line: Int = #line) -> OAuthError {
+    public static func serverError(
+        _ detail: String,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> OAuthError {
         OAuthError(.serverError, detail, file: file, line: line)
     }
 

@@ -30,7 +30,8 @@ public struct OAuthError: Error, Sendable, CustomStringConvertible {
         public static let invalidRequest = Code(kind: .invalidRequest)
         /// RFC 6749 §5.2: client authentication failed.
         public static let invalidClient = Code(kind: .invalidClient)
-        /// RFC 6749 §5.2: the code or refresh token is invalid, expired, used or not this client's.
+        /// RFC 6749 §5.2: the code or refresh token is invalid, expired, used, or another
+        /// client's.
         public static let invalidGrant = Code(kind: .invalidGrant)
         /// RFC 6749 §5.2: the client may not use this grant or response type.
         public static let unauthorizedClient = Code(kind: .unauthorizedClient)

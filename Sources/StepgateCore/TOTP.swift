@@ -22,7 +22,12 @@ public struct TOTP: Sendable {
     ///
     /// `digits` must lie in `HOTP.allowedDigits` and `period` must be positive; anything else
     /// is a programming error and traps, so validate configured values first.
-    public init(secret: [UInt8], digits: Int = 6, period: Int = 30, algorithm: DigestAlgorithm = .sha1) {
+    public init(
+        secret: [UInt8],
+        digits: Int = 6,
+        period: Int = 30,
+        algorithm: DigestAlgorithm = .sha1
+    ) {
         precondition(period > 0, "TOTP period must be positive")
         self.hotp = HOTP(secret: secret, digits: digits, algorithm: algorithm)
         self.secret = secret
@@ -56,9 +61,16 @@ public struct TOTP: Sendable {
     /// computed and compared in constant time, without stopping at a match. When several
     /// steps match, the latest wins, so the same code cannot be replayed against a later step.
     /// A `code` that is not exactly `digits` ASCII digits matches nothing.
-    public func matchingStep(for code: String, at date: Date, drift: Int = 1, after lastUsedStep: Int64?) -> Int64? {
-        if case .matched(let step) = match(code, at: date, drift: drift, after: lastUsedStep) { return step }
-        return nil
+    public func matchingStep(
+        for code: String,
+        at date: Date,
+        drift: Int = 1,
+        after lastUsedStep: Int64?
+    ) -> Int64? {
+        guard case .matched(let step) = match(code, at: date, drift: drift, after: lastUsedStep) else {
+            return nil
+        }
+        return step
     }
 
     /// A fresh random secret of `secretLength` bytes.
@@ -117,7 +129,8 @@ extension TOTP {
 
     /// Whether `code` is exactly `digits` ASCII digits; other Unicode digits do not count.
     func isWellFormed(_ code: String) -> Bool {
-        code.utf8.count == digits && code.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        let ascii = UInt8(ascii: "0")...UInt8(ascii: "9")
+        return code.utf8.count == digits && code.utf8.allSatisfy(ascii.contains)
     }
 
     /// `text` with every byte outside RFC 3986 unreserved characters percent-encoded.

@@ -25,7 +25,8 @@ public struct TOTPError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The one message users see for every TOTP rejection.
-    public static let publicMessage = "The code is not valid. Check your authenticator app and try again."
+    public static let publicMessage =
+        "The code is not valid. Check your authenticator app and try again."
 
     /// What went wrong.
     public let code: Code

@@ -20,7 +20,12 @@ public struct TOTPVerifier: Sendable {
     ///
     /// `digits` must lie in `HOTP.allowedDigits`, `period` must be positive and `drift` not
     /// negative; anything else traps, so validate configured values first.
-    public init(digits: Int = 6, period: Int = 30, drift: Int = 1, algorithm: DigestAlgorithm = .sha1) {
+    public init(
+        digits: Int = 6,
+        period: Int = 30,
+        drift: Int = 1,
+        algorithm: DigestAlgorithm = .sha1
+    ) {
         precondition(HOTP.allowedDigits.contains(digits), "TOTP digits must be 6 to 10")
         precondition(period > 0, "TOTP period must be positive")
         precondition(drift >= 0, "TOTP drift must not be negative")
@@ -34,7 +39,12 @@ public struct TOTPVerifier: Sendable {
     ///
     /// Throws `malformed` when the code is not exactly `digits` ASCII digits, `replayed` when it
     /// matches only steps at or before `lastUsedStep`, and `mismatch` otherwise.
-    public func verify(code: String, secret: [UInt8], lastUsedStep: Int64?, at date: Date) throws(TOTPError) -> Int64 {
+    public func verify(
+        code: String,
+        secret: [UInt8],
+        lastUsedStep: Int64?,
+        at date: Date
+    ) throws(TOTPError) -> Int64 {
         let totp = TOTP(secret: secret, digits: digits, period: period, algorithm: algorithm)
         switch totp.match(code, at: date, drift: drift, after: lastUsedStep) {
         case .matched(let step):
