@@ -4,9 +4,9 @@ extension SQLiteStore {
     /// A canonical text dump of everything stored, as UTF-8 bytes, so tests can prove that a
     /// rejected call changed nothing by comparing dumps taken before and after.
     ///
-    /// Covers every table, sorted by name, with each table's rows sorted; leaves out
-    /// `schema_migrations.applied_at` (the time a migration ran). The dump holds stored hashes
-    /// and sealed secrets: it is for tests, never for logs.
+    /// Covers every table, sorted by name, then its rows sorted, one `table: column=value …`
+    /// line each; leaves out `schema_migrations.applied_at` (the time a migration ran). The
+    /// dump holds stored hashes and sealed secrets: it is for tests, never for logs.
     public func stateDump() throws -> [UInt8] {
         try withConnection { connection in
             try connection.readTransaction {
@@ -45,7 +45,7 @@ extension SQLiteStore {
             for (index, name) in columns where !(table == "schema_migrations" && name == "applied_at") {
                 fields.append(name + "=" + Self.render(statement, index))
             }
-            lines.append(fields.joined(separator: " "))
+            lines.append(table + ": " + fields.joined(separator: " "))
         }
         return lines
     }
