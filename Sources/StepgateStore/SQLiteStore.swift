@@ -48,12 +48,14 @@ public final class SQLiteStore: Store {
     /// Later calls throw `StoreError(.unavailable)`. Closing twice is harmless; `deinit` closes
     /// too, so calling this is only needed to release the file early.
     public func close() {
-        let idle = pool.withLock { pool in
+        let released = pool.withLock { pool in
             pool.closed = true
-            defer { pool.idle = [] }
-            return pool.idle
+            let idle = pool.idle
+            pool.idle = []
+            return idle
         }
-        _ = idle  // Connections close as this last reference goes.
+        // The released connections close here, outside the lock, as their last reference goes.
+        withExtendedLifetime(released) {}
     }
 
     /// Lends a connection to `body` for the length of the call.
