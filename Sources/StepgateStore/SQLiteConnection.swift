@@ -1,0 +1,137 @@
+internal import CSQLite
+import Foundation
+
+/// One open SQLite database handle and its cache of prepared statements; closed in `deinit`.
+///
+/// Every connection runs with WAL journaling, `synchronous=NORMAL`, foreign keys on and a
+/// 5-second busy timeout, so a writer waits for another instead of failing at once.
+final class SQLiteConnection: @unchecked Sendable {  // Safety: the pool lends it to one thread at a time.
+    private let handle: OpaquePointer
+    private var statements: [String: SQLiteStatement] = [:]
+
+    /// Opens (creating if needed) the database at `path` and applies the connection pragmas.
+    init(path: String) throws {
+        var database: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE
+        // Safety: `path` is copied by SQLite during the call; on failure a non-nil handle must
+        // still be closed, which happens before throwing.
+        let result = sqlite3_open_v2(path, &database, flags, nil)
+        guard result == SQLITE_OK, let database else {
+            let code = database.map { sqlite3_extended_errcode($0) } ?? result
+            sqlite3_close_v2(database)
+            throw SQLiteResultCode.error(code, "open database")
+        }
+        self.handle = database
+        try configure()
+    }
+
+    deinit {
+        statements.removeAll()
+        // Safety: every cached statement was finalized above; close_v2 defers the close
+        // should any statement still be alive, so the handle is never used after free.
+        sqlite3_close_v2(handle)
+    }
+
+    private func configure() throws {
+        try execute("PRAGMA busy_timeout = 5000", "set busy timeout")
+        let mode = try query("PRAGMA journal_mode = WAL") { try $0.text(0) }
+        guard mode.first?.lowercased() == "wal" else {
+            throw StoreError(.unavailable, "database refused WAL journal mode")
+        }
+        try execute("PRAGMA synchronous = NORMAL", "set synchronous mode")
+        try execute("PRAGMA foreign_keys = ON", "enable foreign keys")
+    }
+
+    /// Runs constant SQL text, possibly several statements, that takes no values.
+    func execute(_ sql: String, _ operation: String) throws {
+        // Safety: SQLite copies the text; no callback and no error-message buffer are passed.
+        guard sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK else {
+            throw SQLiteResultCode.error(sqlite3_extended_errcode(handle), operation)
+        }
+    }
+
+    /// Runs one statement and returns how many rows it changed.
+    @discardableResult
+    func run(_ sql: String, _ values: [SQLiteValue] = []) throws -> Int {
+        let statement = try prepared(sql)
+        defer { statement.reset() }
+        try statement.bind(values)
+        while try statement.step() {}
+        return Int(sqlite3_changes64(handle))
+    }
+
+    /// Runs one statement and reads every row it yields, in order.
+    func query<Row>(
+        _ sql: String,
+        _ values: [SQLiteValue] = [],
+        _ read: (SQLiteRow) throws -> Row
+    ) throws -> [Row] {
+        let statement = try prepared(sql)
+        defer { statement.reset() }
+        try statement.bind(values)
+        var rows: [Row] = []
+        while try statement.step() {
+            rows.append(try read(SQLiteRow(statement: statement)))
+        }
+        return rows
+    }
+
+    /// Runs one statement and reads its first row, if any; every row is stepped through, so
+    /// an `UPDATE … RETURNING` completes before this returns.
+    func queryFirst<Row>(
+        _ sql: String,
+        _ values: [SQLiteValue] = [],
+        _ read: (SQLiteRow) throws -> Row
+    ) throws -> Row? {
+        try query(sql, values, read).first
+    }
+
+    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back if it throws.
+    ///
+    /// IMMEDIATE takes the write lock at the start (waiting up to the busy timeout), so reads
+    /// inside the transaction cannot be overtaken by another writer.
+    func writeTransaction<Result>(_ body: () throws -> Result) throws -> Result {
+        try transaction("BEGIN IMMEDIATE", body)
+    }
+
+    /// Runs `body` inside a deferred transaction: its reads see one consistent snapshot.
+    func readTransaction<Result>(_ body: () throws -> Result) throws -> Result {
+        try transaction("BEGIN", body)
+    }
+
+    private func transaction<Result>(_ begin: String, _ body: () throws -> Result) throws -> Result {
+        try execute(begin, "begin transaction")
+        do {
+            let result = try body()
+            try execute("COMMIT", "commit transaction")
+            return result
+        } catch {
+            rollBack()
+            throw error
+        }
+    }
+
+    private func rollBack() {
+        // Safety: constant text, no callback. A failed rollback leaves the connection inside a
+        // transaction, which `isIdle` reports so the pool drops the connection.
+        sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
+    }
+
+    /// True when no transaction is open, so the connection can go back to the pool.
+    var isIdle: Bool {
+        sqlite3_get_autocommit(handle) != 0
+    }
+
+    /// A statement prepared once per connection and reused.
+    private func prepared(_ sql: String) throws -> SQLiteStatement {
+        if let statement = statements[sql] { return statement }
+        let statement = try SQLiteStatement(database: handle, sql: sql)
+        statements[sql] = statement
+        return statement
+    }
+
+    /// A statement that is not cached, for SQL text that varies (the state dump).
+    func uncachedStatement(_ sql: String) throws -> SQLiteStatement {
+        try SQLiteStatement(database: handle, sql: sql)
+    }
+}

@@ -1,0 +1,113 @@
+/// The DDL of each schema version, kept to SQL that PostgreSQL also reads where easy.
+///
+/// Conventions: times are INTEGER seconds since 1970, rounded down; flags are INTEGER 0/1
+/// (BOOLEAN in PostgreSQL); byte strings are BLOB (BYTEA); string lists (`amr`, redirect URIs)
+/// are JSON array text. Secrets appear only as hashes or sealed ciphertext.
+enum SQLiteSchema {
+    static let version1 = """
+        CREATE TABLE users (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            disabled INTEGER NOT NULL CHECK (disabled IN (0, 1)),
+            created_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE factors (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            sealed_secret BLOB NOT NULL,
+            last_used_step INTEGER,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX factors_user_id ON factors (user_id);
+
+        CREATE TABLE clients (
+            id TEXT PRIMARY KEY,
+            secret_hash TEXT,
+            redirect_uris TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE sessions (
+            id_hash BLOB PRIMARY KEY,
+            user_id TEXT REFERENCES users (id) ON DELETE CASCADE,
+            created_at INTEGER NOT NULL,
+            last_seen_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE session_events (
+            session_id_hash BLOB NOT NULL REFERENCES sessions (id_hash) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            method TEXT NOT NULL,
+            authenticated_at INTEGER NOT NULL,
+            PRIMARY KEY (session_id_hash, position)
+        );
+
+        CREATE TABLE flows (
+            id TEXT PRIMARY KEY,
+            session_id_hash BLOB NOT NULL REFERENCES sessions (id_hash) ON DELETE CASCADE,
+            request TEXT NOT NULL,
+            user_id TEXT REFERENCES users (id) ON DELETE CASCADE,
+            attempts INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            completed_at INTEGER
+        );
+        CREATE INDEX flows_session_id_hash ON flows (session_id_hash);
+
+        CREATE TABLE account_failures (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            failed_at INTEGER NOT NULL
+        );
+        CREATE INDEX account_failures_user_time ON account_failures (user_id, failed_at);
+        CREATE INDEX account_failures_time ON account_failures (failed_at);
+
+        CREATE TABLE authorization_codes (
+            code_hash BLOB PRIMARY KEY,
+            client_id TEXT NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            scope TEXT NOT NULL,
+            acr TEXT NOT NULL,
+            amr TEXT NOT NULL,
+            auth_time INTEGER NOT NULL,
+            redirect_uri TEXT NOT NULL,
+            code_challenge TEXT NOT NULL,
+            nonce TEXT,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            consumed_at INTEGER
+        );
+
+        CREATE TABLE refresh_tokens (
+            token_hash BLOB PRIMARY KEY,
+            family_id TEXT NOT NULL,
+            client_id TEXT NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            scope TEXT NOT NULL,
+            acr TEXT NOT NULL,
+            amr TEXT NOT NULL,
+            auth_time INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            used_at INTEGER,
+            revoked_at INTEGER
+        );
+        CREATE INDEX refresh_tokens_family_id ON refresh_tokens (family_id);
+
+        CREATE TABLE revoked_access_tokens (
+            jti TEXT PRIMARY KEY,
+            expires_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE signing_keys (
+            kid TEXT PRIMARY KEY,
+            sealed_private_key BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            retired_at INTEGER
+        );
+        """
+}
