@@ -75,7 +75,7 @@ struct AuthorizationRequest: Sendable, Hashable {
             throw fail(.invalidRequest("a parameter is repeated"))
         }
         if try single("request") != nil || single("request_uri") != nil {
-            throw fail(OAuthError(code: .requestNotSupported, detail: "request objects are not supported"))
+            throw fail(.invalidRequest("request objects are not supported"))
         }
         guard try single("response_type") == "code" else {
             throw fail(.unsupportedResponseType("only the code flow is supported"))

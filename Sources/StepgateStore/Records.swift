@@ -54,7 +54,8 @@ public struct FactorRecord: Sendable, Hashable {
 /// A registered OAuth client.
 public struct ClientRecord: Sendable, Hashable {
     public var id: String
-    /// PHC string of the argon2id hash of the client secret; nil for a public client.
+    /// The stored hash of the client secret (`sha256:` and base64url; secrets are 32+ random
+    /// characters, so a fast hash suffices); nil for a public client.
     public var secretHash: String?
     /// Exact redirect URIs; matched byte for byte.
     public var redirectURIs: [String]
@@ -179,6 +180,8 @@ public struct AuthorizationCodeRecord: Sendable, Hashable {
     public var nonce: String?
     public var createdAt: Date
     public var expiresAt: Date
+    /// Set by the atomic update that redeems the code.
+    public var consumedAt: Date?
 
     public init(
         codeHash: [UInt8],
@@ -187,7 +190,8 @@ public struct AuthorizationCodeRecord: Sendable, Hashable {
         codeChallenge: String,
         nonce: String?,
         createdAt: Date,
-        expiresAt: Date
+        expiresAt: Date,
+        consumedAt: Date? = nil
     ) {
         self.codeHash = codeHash
         self.grant = grant
@@ -196,6 +200,7 @@ public struct AuthorizationCodeRecord: Sendable, Hashable {
         self.nonce = nonce
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+        self.consumedAt = consumedAt
     }
 }
 

@@ -35,21 +35,40 @@ extension SQLiteStore {
                 UPDATE authorization_codes SET consumed_at = ?1
                 WHERE code_hash = ?2 AND consumed_at IS NULL AND expires_at > ?1
                 RETURNING code_hash, client_id, user_id, scope, acr, amr, auth_time,
-                    redirect_uri, code_challenge, nonce, created_at, expires_at
+                    redirect_uri, code_challenge, nonce, created_at, expires_at, consumed_at
                 """,
-                [.date(now), .blob(hash)]
-            ) { row in
-                AuthorizationCodeRecord(
-                    codeHash: try row.blob(0),
-                    grant: try Self.grantRecord(row, from: 1),
-                    redirectURI: try row.text(7),
-                    codeChallenge: try row.text(8),
-                    nonce: try row.textOrNil(9),
-                    createdAt: try row.date(10),
-                    expiresAt: try row.date(11)
-                )
-            }
+                [.date(now), .blob(hash)],
+                Self.authorizationCodeRecord
+            )
         }
+    }
+
+    /// The code with this hash in any state, or nil; a plain read.
+    public func authorizationCode(hash: [UInt8]) throws -> AuthorizationCodeRecord? {
+        try withConnection { connection in
+            try connection.queryFirst(
+                """
+                SELECT code_hash, client_id, user_id, scope, acr, amr, auth_time,
+                    redirect_uri, code_challenge, nonce, created_at, expires_at, consumed_at
+                FROM authorization_codes WHERE code_hash = ?1
+                """,
+                [.blob(hash)],
+                Self.authorizationCodeRecord
+            )
+        }
+    }
+
+    static func authorizationCodeRecord(_ row: SQLiteRow) throws -> AuthorizationCodeRecord {
+        AuthorizationCodeRecord(
+            codeHash: try row.blob(0),
+            grant: try grantRecord(row, from: 1),
+            redirectURI: try row.text(7),
+            codeChallenge: try row.text(8),
+            nonce: try row.textOrNil(9),
+            createdAt: try row.date(10),
+            expiresAt: try row.date(11),
+            consumedAt: try row.dateOrNil(12)
+        )
     }
 
     // MARK: Refresh tokens

@@ -66,6 +66,9 @@ public protocol Store: Sendable {
     // MARK: Authorization codes
 
     func insertAuthorizationCode(_ code: AuthorizationCodeRecord) throws
+    /// The code with this hash in any state (consumed, expired), or nil; nothing is changed.
+    /// Callers check the code's fixed bindings before consuming it, and detect replays.
+    func authorizationCode(hash: [UInt8]) throws -> AuthorizationCodeRecord?
     /// Consumes the code with this hash, only if unconsumed and unexpired at `now`, and returns
     /// it; nil (changing nothing) otherwise. Of two racing calls, one gets the record.
     func consumeAuthorizationCode(hash: [UInt8], now: Date) throws -> AuthorizationCodeRecord?
