@@ -21,9 +21,13 @@ public enum AESGCM {
         associatedData: [UInt8] = [],
         random: any RandomSource = SystemRandom()
     ) throws -> [UInt8] {
-        guard key.count == keyLength else { throw CryptoError(.invalidKeyLength, "AES-256-GCM needs 32 bytes") }
+        guard key.count == keyLength else {
+            throw CryptoError(.invalidKeyLength, "AES-256-GCM needs 32 bytes")
+        }
         let nonce = random.bytes(nonceLength)
-        guard nonce.count == nonceLength else { throw CryptoError(.encryptionFailed, "random source gave a short nonce") }
+        guard nonce.count == nonceLength else {
+            throw CryptoError(.encryptionFailed, "random source gave a short nonce")
+        }
         let context = try CipherContext(encrypting: true, key: key, nonce: nonce)
         try context.addAssociatedData(associatedData)
         var ciphertext = try context.update(plaintext)
@@ -40,8 +44,12 @@ public enum AESGCM {
     /// Throws `CryptoError.invalidKeyLength` unless `key` is 32 bytes, `.truncatedInput` when
     /// `sealed` is shorter than 28 bytes, and `.authenticationFailed` when the value was changed
     /// or the key or associated data differ. No plaintext is returned unless the tag verifies.
-    public static func open(_ sealed: [UInt8], key: [UInt8], associatedData: [UInt8] = []) throws -> [UInt8] {
-        guard key.count == keyLength else { throw CryptoError(.invalidKeyLength, "AES-256-GCM needs 32 bytes") }
+    public static func open(_ sealed: [UInt8], key: [UInt8], associatedData: [UInt8] = []) throws
+        -> [UInt8]
+    {
+        guard key.count == keyLength else {
+            throw CryptoError(.invalidKeyLength, "AES-256-GCM needs 32 bytes")
+        }
         guard sealed.count >= nonceLength + tagLength else {
             throw CryptoError(.truncatedInput, "shorter than nonce and tag")
         }
@@ -110,7 +118,9 @@ private final class CipherContext {
         // GCM is a stream mode: output length equals input length. Empty input is skipped,
         // because a null output pointer would make OpenSSL treat it as associated data.
         guard !input.isEmpty else { return [] }
-        guard input.count < Int(Int32.max) else { throw CryptoError(.encryptionFailed, "input too long") }
+        guard input.count < Int(Int32.max) else {
+            throw CryptoError(.encryptionFailed, "input too long")
+        }
         var output = [UInt8](repeating: 0, count: input.count)
         var length: Int32 = 0
         let ok = output.withUnsafeMutableBytes { out in
@@ -138,7 +148,11 @@ private final class CipherContext {
         var length: Int32 = 0
         let ok = scratch.withUnsafeMutableBytes { out in
             // Safety: GCM writes no bytes on final; the 16-byte buffer covers one block anyway.
-            EVP_CipherFinal_ex(context, out.baseAddress?.assumingMemoryBound(to: UInt8.self), &length)
+            EVP_CipherFinal_ex(
+                context,
+                out.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                &length
+            )
         }
         return ok == 1
     }

@@ -1,4 +1,4 @@
-/// A failure of a cryptographic primitive: a bad key or input, or a refusal by OpenSSL or libargon2.
+/// A failure of a cryptographic primitive: bad key or input, or a refusal by OpenSSL or libargon2.
 ///
 /// `detail` is for logs only; it names the failing step and never holds key material, plaintext,
 /// passwords or library error text.

@@ -3,8 +3,7 @@ internal import COpenSSL
 /// An ECDSA P-256 private key that makes ES256 signatures (RFC 7518 §3.4).
 ///
 /// The key never prints: export it only through `pkcs8DER`, and seal that before storing it.
-// @unchecked: the EVP_PKEY is never changed after init; OpenSSL documents EVP_PKEY as safe to
-// share read-only across threads, and each signature uses its own EVP_MD_CTX.
+// @unchecked Sendable: `key` is set in init, only read after; OpenSSL allows sharing an EVP_PKEY read-only.
 public final class ES256PrivateKey: @unchecked Sendable, CustomStringConvertible {
     /// The matching public key.
     public let publicKey: ES256PublicKey
@@ -91,8 +90,7 @@ public final class ES256PrivateKey: @unchecked Sendable, CustomStringConvertible
     ///
     /// Throws `CryptoError.signingFailed` when OpenSSL refuses.
     public func sign(_ message: [UInt8]) throws -> [UInt8] {
-        var der = try derSignature(message)
-        defer { wipe(&der) }
+        let der = try derSignature(message)
         let parsed = der.withUnsafeBytes { bytes in
             // Safety: the cursor points into `bytes` for the duration of the call only.
             var cursor = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
@@ -114,7 +112,9 @@ public final class ES256PrivateKey: @unchecked Sendable, CustomStringConvertible
     public var description: String { "ES256PrivateKey(<redacted>)" }
 
     private func derSignature(_ message: [UInt8]) throws -> [UInt8] {
-        guard let context = EVP_MD_CTX_new() else { throw CryptoError(.signingFailed, "EVP_MD_CTX_new failed") }
+        guard let context = EVP_MD_CTX_new() else {
+            throw CryptoError(.signingFailed, "EVP_MD_CTX_new failed")
+        }
         defer { EVP_MD_CTX_free(context) }
         guard EVP_DigestSignInit(context, nil, EVP_sha256(), nil, key) == 1 else {
             throw CryptoError(.signingFailed, "EVP_DigestSignInit failed")
@@ -139,23 +139,35 @@ public final class ES256PrivateKey: @unchecked Sendable, CustomStringConvertible
     }
 
     private static func checkIsP256PrivateKey(_ key: OpaquePointer) throws {
-        guard EVP_PKEY_get_base_id(key) == EVP_PKEY_EC else { throw CryptoError(.invalidKey, "not an EC key") }
+        guard EVP_PKEY_get_base_id(key) == EVP_PKEY_EC else {
+            throw CryptoError(.invalidKey, "not an EC key")
+        }
         var name = [CChar](repeating: 0, count: 64)
         var length = 0
         guard EVP_PKEY_get_group_name(key, &name, name.count, &length) == 1 else {
             throw CryptoError(.invalidKey, "EC key without a named group")
         }
-        let group = String(decoding: name.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard group == "prime256v1" || group == "P-256" else { throw CryptoError(.invalidKey, "not a P-256 key") }
+        let group = String(
+            decoding: name.prefix(length).map { UInt8(bitPattern: $0) },
+            as: UTF8.self
+        )
+        guard group == "prime256v1" || group == "P-256" else {
+            throw CryptoError(.invalidKey, "not a P-256 key")
+        }
         guard let context = EVP_PKEY_CTX_new_from_pkey(nil, key, nil) else {
             throw CryptoError(.invalidKey, "EVP_PKEY_CTX_new_from_pkey failed")
         }
         defer { EVP_PKEY_CTX_free(context) }
-        guard EVP_PKEY_check(context) == 1 else { throw CryptoError(.invalidKey, "key pair check failed") }
+        guard EVP_PKEY_check(context) == 1 else {
+            throw CryptoError(.invalidKey, "key pair check failed")
+        }
     }
 
     private static func publicKey(of key: OpaquePointer) throws -> ES256PublicKey {
-        try ES256PublicKey(x: coordinate(of: key, name: OSSL_PKEY_PARAM_EC_PUB_X), y: coordinate(of: key, name: OSSL_PKEY_PARAM_EC_PUB_Y))
+        try ES256PublicKey(
+            x: coordinate(of: key, name: OSSL_PKEY_PARAM_EC_PUB_X),
+            y: coordinate(of: key, name: OSSL_PKEY_PARAM_EC_PUB_Y)
+        )
     }
 
     private static func coordinate(of key: OpaquePointer, name: String) throws -> [UInt8] {

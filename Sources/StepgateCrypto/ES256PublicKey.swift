@@ -3,8 +3,7 @@ internal import COpenSSL
 /// An ECDSA P-256 public key that verifies ES256 signatures (RFC 7518 §3.4).
 ///
 /// Two keys are equal when their coordinates are equal.
-// @unchecked: the only mutable-looking state is the EVP_PKEY, which is never changed after init
-// and which OpenSSL documents as safe to share read-only across threads.
+// @unchecked Sendable: `key` is set in init, only read after; OpenSSL allows sharing an EVP_PKEY read-only.
 public final class ES256PublicKey: @unchecked Sendable, Hashable {
     /// The affine x coordinate, big-endian, always 32 bytes.
     public let x: [UInt8]
@@ -36,7 +35,9 @@ public final class ES256PublicKey: @unchecked Sendable, Hashable {
     ///
     /// Any other length, and r or s of zero, return false.
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
-        guard signature.count == 64, let der = Self.derSignature(fromJOSE: signature) else { return false }
+        guard signature.count == 64, let der = Self.derSignature(fromJOSE: signature) else {
+            return false
+        }
         guard let context = EVP_MD_CTX_new() else { return false }
         defer { EVP_MD_CTX_free(context) }
         guard EVP_DigestVerifyInit(context, nil, EVP_sha256(), nil, key) == 1 else { return false }
@@ -57,7 +58,8 @@ public final class ES256PublicKey: @unchecked Sendable, Hashable {
 
     /// The RFC 7638 JWK thumbprint: base64url of SHA-256 over the canonical JWK members.
     public var thumbprint: String {
-        let canonical = #"{"crv":"P-256","kty":"EC","x":""# + Base64URL.encode(x) + #"","y":""#
+        let canonical =
+            #"{"crv":"P-256","kty":"EC","x":""# + Base64URL.encode(x) + #"","y":""#
             + Base64URL.encode(y) + #""}"#
         return Base64URL.encode(Digest.sha256(canonical))
     }
@@ -81,7 +83,11 @@ public final class ES256PublicKey: @unchecked Sendable, Hashable {
             // Safety: the parameter names and group name have static storage (shim.h), and the
             // point buffer lives until fromdata returns, which is the last use of `params`.
             var params = [
-                OSSL_PARAM_construct_utf8_string(stepgate_param_group_name(), stepgate_group_p256(), 0),
+                OSSL_PARAM_construct_utf8_string(
+                    stepgate_param_group_name(),
+                    stepgate_group_p256(),
+                    0
+                ),
                 OSSL_PARAM_construct_octet_string(
                     stepgate_param_pub_key(),
                     UnsafeMutableRawPointer(mutating: pointBytes.baseAddress),
@@ -99,7 +105,7 @@ public final class ES256PublicKey: @unchecked Sendable, Hashable {
         return made
     }
 
-    /// Full public-key validation (SP 800-56A §5.6.2.3.3): on the curve, not infinity, right order.
+    /// Full public-key validation (SP 800-56A §5.6.2.3.3): on the curve, not infinity, in the group.
     private static func isValidPublicKey(_ key: OpaquePointer) -> Bool {
         guard let context = EVP_PKEY_CTX_new_from_pkey(nil, key, nil) else { return false }
         defer { EVP_PKEY_CTX_free(context) }
@@ -115,7 +121,8 @@ public final class ES256PublicKey: @unchecked Sendable, Hashable {
             let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
             return (BN_bin2bn(base, 32, nil), BN_bin2bn(base + 32, 32, nil))
         }
-        guard let r, let s, BN_is_zero(r) == 0, BN_is_zero(s) == 0, ECDSA_SIG_set0(sig, r, s) == 1 else {
+        guard let r, let s, BN_is_zero(r) == 0, BN_is_zero(s) == 0, ECDSA_SIG_set0(sig, r, s) == 1
+        else {
             BN_free(r)
             BN_free(s)
             return nil

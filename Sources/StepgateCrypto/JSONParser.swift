@@ -55,7 +55,9 @@ struct JSONParser {
         while true {
             skipWhitespace()
             let keyOffset = index
-            guard try peek() == UInt8(ascii: "\"") else { throw JSONError(.unexpectedByte, offset: index) }
+            guard try peek() == UInt8(ascii: "\"") else {
+                throw JSONError(.unexpectedByte, offset: index)
+            }
             let key = try parseString()
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
@@ -144,15 +146,20 @@ struct JSONParser {
             var scalarValue = UInt32(unit)
             if (0xDC00...0xDFFF).contains(unit) { throw JSONError(.loneSurrogate, offset: start) }
             if (0xD800...0xDBFF).contains(unit) {
-                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                    bytes[index + 1] == UInt8(ascii: "u")
                 else { throw JSONError(.loneSurrogate, offset: start) }
                 index += 2
                 let low = try parseHex4()
-                guard (0xDC00...0xDFFF).contains(low) else { throw JSONError(.loneSurrogate, offset: start) }
+                guard (0xDC00...0xDFFF).contains(low) else {
+                    throw JSONError(.loneSurrogate, offset: start)
+                }
                 scalarValue = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
             }
             // Surrogates were handled above, so every remaining value is a scalar.
-            guard let scalar = Unicode.Scalar(scalarValue) else { throw JSONError(.loneSurrogate, offset: start) }
+            guard let scalar = Unicode.Scalar(scalarValue) else {
+                throw JSONError(.loneSurrogate, offset: start)
+            }
             // A valid scalar always encodes.
             decoded.append(contentsOf: UTF8.encode(scalar)!)
         default: throw JSONError(.invalidEscape, offset: start)
@@ -181,10 +188,14 @@ struct JSONParser {
     private mutating func parseNumber() throws -> JSONValue {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count, isDigit(bytes[index]) else { throw JSONError(.invalidNumber, offset: index) }
+        guard index < bytes.count, isDigit(bytes[index]) else {
+            throw JSONError(.invalidNumber, offset: index)
+        }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
-            if index < bytes.count, isDigit(bytes[index]) { throw JSONError(.leadingZero, offset: start) }
+            if index < bytes.count, isDigit(bytes[index]) {
+                throw JSONError(.leadingZero, offset: start)
+            }
         } else {
             skipDigits()
         }
@@ -194,10 +205,14 @@ struct JSONParser {
             index += 1
             try requireDigits()
         }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+        if index < bytes.count,
+            bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")
+        {
             isInteger = false
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+            if index < bytes.count,
+                bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")
+            {
                 index += 1
             }
             try requireDigits()
@@ -207,7 +222,9 @@ struct JSONParser {
             guard let value = Int64(text) else { throw JSONError(.numberOutOfRange, offset: start) }
             return .integer(value)
         }
-        guard let value = Double(text), value.isFinite else { throw JSONError(.numberOutOfRange, offset: start) }
+        guard let value = Double(text), value.isFinite else {
+            throw JSONError(.numberOutOfRange, offset: start)
+        }
         return .double(value)
     }
 
@@ -220,7 +237,9 @@ struct JSONParser {
     }
 
     private mutating func requireDigits() throws {
-        guard index < bytes.count, isDigit(bytes[index]) else { throw JSONError(.invalidNumber, offset: index) }
+        guard index < bytes.count, isDigit(bytes[index]) else {
+            throw JSONError(.invalidNumber, offset: index)
+        }
         skipDigits()
     }
 
@@ -245,7 +264,10 @@ struct JSONParser {
 
     private mutating func expectLiteral(_ literal: StaticString) throws {
         let start = index
-        for expected in UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount) {
+        for expected in UnsafeBufferPointer(
+            start: literal.utf8Start,
+            count: literal.utf8CodeUnitCount
+        ) {
             guard index < bytes.count else { throw JSONError(.unexpectedEnd, offset: index) }
             guard bytes[index] == expected else { throw JSONError(.unexpectedByte, offset: start) }
             index += 1

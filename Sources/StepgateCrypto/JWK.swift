@@ -27,8 +27,12 @@ public struct JWK: Sendable, Hashable {
         if let alg = json["alg"], alg != "ES256" {
             throw JOSEError(.unsupportedAlgorithm, "alg is not ES256")
         }
-        if let use = json["use"], use != "sig" { throw JOSEError(.unsupportedUse, "use is not sig") }
-        guard !json.hasMember("d") else { throw JOSEError(.privateKeyMember, "JWK holds a private key") }
+        if let use = json["use"], use != "sig" {
+            throw JOSEError(.unsupportedUse, "use is not sig")
+        }
+        guard !json.hasMember("d") else {
+            throw JOSEError(.privateKeyMember, "JWK holds a private key")
+        }
         guard let x = json["x"]?.stringValue.flatMap(Base64URL.decode), x.count == 32,
             let y = json["y"]?.stringValue.flatMap(Base64URL.decode), y.count == 32
         else { throw JOSEError(.invalidCoordinate, "x and y must be 32 bytes of base64url") }

@@ -18,7 +18,9 @@ public struct JWKSet: Sendable, Hashable {
         guard let members = json["keys"]?.arrayValue else {
             throw JOSEError(.malformed, "JWK Set without a keys array")
         }
-        let skipped: Set<JOSEError.Code> = [.unsupportedKeyType, .unsupportedCurve, .unsupportedAlgorithm, .unsupportedUse]
+        let skipped: Set<JOSEError.Code> = [
+            .unsupportedKeyType, .unsupportedCurve, .unsupportedAlgorithm, .unsupportedUse,
+        ]
         var keys: [JWK] = []
         var seen: Set<String> = []
         for member in members {
@@ -28,7 +30,9 @@ public struct JWKSet: Sendable, Hashable {
             } catch let error as JOSEError where skipped.contains(error.code) {
                 continue
             }
-            guard seen.insert(key.kid).inserted else { throw JOSEError(.duplicateKeyID, "two keys share a kid") }
+            guard seen.insert(key.kid).inserted else {
+                throw JOSEError(.duplicateKeyID, "two keys share a kid")
+            }
             keys.append(key)
         }
         self.keys = keys

@@ -8,10 +8,17 @@ public enum JWS {
     /// The compact JWS of `payload`, signed with `key` and naming `kid` (and `typ`, if given).
     ///
     /// Throws `JOSEError.signingFailed` when OpenSSL refuses.
-    public static func sign(payload: [UInt8], key: ES256PrivateKey, kid: String, type: String? = nil) throws -> String {
+    public static func sign(
+        payload: [UInt8],
+        key: ES256PrivateKey,
+        kid: String,
+        type: String? = nil
+    ) throws -> String {
         var header: [String: JSONValue] = ["alg": "ES256", "kid": .string(kid)]
         if let type { header["typ"] = .string(type) }
-        let signingInput = Base64URL.encode(JSONValue.object(header).serialized()) + "." + Base64URL.encode(payload)
+        let signingInput =
+            Base64URL.encode(JSONValue.object(header).serialized()) + "."
+            + Base64URL.encode(payload)
         let signature: [UInt8]
         do {
             signature = try key.sign(Array(signingInput.utf8))
@@ -30,10 +37,14 @@ public enum JWS {
     /// (`.unsupportedAlgorithm`, which covers `none`, `HS256` and a missing `alg`); `kid` a
     /// non-empty string (`.missingKeyID`); no `crit` (`.unsupportedCritical`); a key for the
     /// `kid` (`.unknownKey`); the signature over `ASCII(header.payload)` (`.invalidSignature`).
-    public static func verify(_ compact: String, keys: (String) -> ES256PublicKey?) throws -> VerifiedJWS {
+    public static func verify(_ compact: String, keys: (String) -> ES256PublicKey?) throws
+        -> VerifiedJWS
+    {
         let parts = try decodeParts(compact)
         let header = parts.header
-        guard header["alg"] == "ES256" else { throw JOSEError(.unsupportedAlgorithm, "alg is not ES256") }
+        guard header["alg"] == "ES256" else {
+            throw JOSEError(.unsupportedAlgorithm, "alg is not ES256")
+        }
         guard let kid = header["kid"]?.stringValue, !kid.isEmpty else {
             throw JOSEError(.missingKeyID, "header without kid")
         }
@@ -65,16 +76,25 @@ public enum JWS {
 
     private static func decodeParts(_ compact: String) throws -> Parts {
         let bytes = Array(compact.utf8)
-        guard bytes.count <= maximumLength else { throw JOSEError(.tooLarge, "compact JWS over 16 KiB") }
+        guard bytes.count <= maximumLength else {
+            throw JOSEError(.tooLarge, "compact JWS over 16 KiB")
+        }
         let fields = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard fields.count == 3 else { throw JOSEError(.malformed, "not three parts") }
         let decoded = fields.map { Base64URL.decode(String(decoding: $0, as: UTF8.self)) }
-        guard let headerBytes = decoded[0], let payload = decoded[1], let signature = decoded[2] else {
+        guard let headerBytes = decoded[0], let payload = decoded[1], let signature = decoded[2]
+        else {
             throw JOSEError(.invalidEncoding, "a part is not canonical base64url")
         }
-        guard let header = try? JSONValue.parse(headerBytes, maxDepth: headerMaxDepth), header.objectValue != nil
+        guard let header = try? JSONValue.parse(headerBytes, maxDepth: headerMaxDepth),
+            header.objectValue != nil
         else { throw JOSEError(.invalidHeader, "header is not a JSON object") }
         let signingInput = Array(bytes[..<(fields[0].count + 1 + fields[1].count)])
-        return Parts(header: header, payload: payload, signature: signature, signingInput: signingInput)
+        return Parts(
+            header: header,
+            payload: payload,
+            signature: signature,
+            signingInput: signingInput
+        )
     }
 }

@@ -17,14 +17,19 @@ struct PHCString {
     init?(parsing text: String) {
         guard text.utf8.count <= 256 else { return nil }
         let fields = text.split(separator: "$", omittingEmptySubsequences: false)
-        guard fields.count == 6, fields[0].isEmpty, fields[1] == "argon2id", fields[2] == "v=19" else { return nil }
+        guard fields.count == 6, fields[0].isEmpty, fields[1] == "argon2id", fields[2] == "v=19"
+        else { return nil }
         let costs = fields[3].split(separator: ",", omittingEmptySubsequences: false)
         guard costs.count == 3,
             let memory = Self.number(costs[0], prefix: "m="),
             let iterations = Self.number(costs[1], prefix: "t="),
             let parallelism = Self.number(costs[2], prefix: "p=")
         else { return nil }
-        let parameters = Argon2Parameters(memoryKiB: memory, iterations: iterations, parallelism: parallelism)
+        let parameters = Argon2Parameters(
+            memoryKiB: memory,
+            iterations: iterations,
+            parallelism: parallelism
+        )
         guard parameters.isSupported,
             let salt = Self.decodeBase64(fields[4]), (8...64).contains(salt.count),
             let hash = Self.decodeBase64(fields[5]), (16...64).contains(hash.count)
@@ -34,14 +39,16 @@ struct PHCString {
 
     /// The PHC text.
     var encoded: String {
-        "$argon2id$v=19$m=\(parameters.memoryKiB),t=\(parameters.iterations),p=\(parameters.parallelism)$"
+        let costs = "m=\(parameters.memoryKiB),t=\(parameters.iterations),p=\(parameters.parallelism)"
+        return "$argon2id$v=19$\(costs)$"
             + Self.encodeBase64(salt) + "$" + Self.encodeBase64(hash)
     }
 
     private static func number(_ field: Substring, prefix: String) -> UInt32? {
         guard field.hasPrefix(prefix) else { return nil }
         let digits = field.dropFirst(prefix.count)
-        guard !digits.isEmpty, digits.count <= 10, digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+        guard !digits.isEmpty, digits.count <= 10,
+            digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
             digits == "0" || !digits.hasPrefix("0")
         else { return nil }
         return UInt32(digits)
@@ -50,7 +57,9 @@ struct PHCString {
     /// Unpadded standard base64 is base64url with `+` and `/` in place of `-` and `_`, so the
     /// strict base64url decoder does the work once the alphabets are swapped.
     private static func decodeBase64(_ text: Substring) -> [UInt8]? {
-        guard !text.utf8.contains(UInt8(ascii: "-")), !text.utf8.contains(UInt8(ascii: "_")) else { return nil }
+        guard !text.utf8.contains(UInt8(ascii: "-")), !text.utf8.contains(UInt8(ascii: "_")) else {
+            return nil
+        }
         let swapped = text.utf8.map { byte -> UInt8 in
             switch byte {
             case UInt8(ascii: "+"): UInt8(ascii: "-")

@@ -29,10 +29,21 @@ public struct PasswordHasher: Sendable {
         guard password.count <= Self.maximumPasswordLength else {
             throw CryptoError(.passwordTooLong, "password over 1024 bytes")
         }
-        guard parameters.isSupported else { throw CryptoError(.invalidParameters, "argon2 costs out of range") }
+        guard parameters.isSupported else {
+            throw CryptoError(.invalidParameters, "argon2 costs out of range")
+        }
         let salt = random.bytes(Self.saltLength)
-        guard salt.count == Self.saltLength else { throw CryptoError(.hashingFailed, "random source gave a short salt") }
-        guard var output = Self.derive(password, salt: salt, parameters: parameters, length: Self.hashLength) else {
+        guard salt.count == Self.saltLength else {
+            throw CryptoError(.hashingFailed, "random source gave a short salt")
+        }
+        guard
+            var output = Self.derive(
+                password,
+                salt: salt,
+                parameters: parameters,
+                length: Self.hashLength
+            )
+        else {
             throw CryptoError(.hashingFailed, "argon2id_hash_raw failed")
         }
         defer { wipe(&output) }
@@ -46,10 +57,17 @@ public struct PasswordHasher: Sendable {
     /// algorithm or version, costs out of range, salt outside 8–64 bytes, hash outside 16–64
     /// bytes) and for a password over 1024 bytes.
     public func verify(_ password: [UInt8], against encoded: String) -> Bool {
-        guard password.count <= Self.maximumPasswordLength, let phc = PHCString(parsing: encoded) else {
+        guard password.count <= Self.maximumPasswordLength, let phc = PHCString(parsing: encoded)
+        else {
             return false
         }
-        guard var derived = Self.derive(password, salt: phc.salt, parameters: phc.parameters, length: phc.hash.count)
+        guard
+            var derived = Self.derive(
+                password,
+                salt: phc.salt,
+                parameters: phc.parameters,
+                length: phc.hash.count
+            )
         else { return false }
         defer { wipe(&derived) }
         return constantTimeEquals(derived, phc.hash)
@@ -61,7 +79,8 @@ public struct PasswordHasher: Sendable {
     /// hasher's.
     public func needsRehash(_ encoded: String) -> Bool {
         guard let phc = PHCString(parsing: encoded) else { return true }
-        return phc.parameters != parameters || phc.salt.count != Self.saltLength || phc.hash.count != Self.hashLength
+        return phc.parameters != parameters || phc.salt.count != Self.saltLength
+            || phc.hash.count != Self.hashLength
     }
 
     /// The raw argon2id output, or nil when libargon2 refuses the inputs.
