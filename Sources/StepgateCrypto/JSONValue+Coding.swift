@@ -4,6 +4,7 @@ extension JSONValue {
     /// Throws `JSONError` for invalid UTF-8, trailing data, duplicate member names, lone
     /// surrogates, raw control characters, leading zeros, `NaN`/`Infinity`, integers outside
     /// Int64, doubles that overflow, and arrays/objects nested deeper than `maxDepth`.
+    /// Parsing recurses once per nesting level, so keep `maxDepth` in the hundreds at most.
     public static func parse(_ bytes: [UInt8], maxDepth: Int = 32) throws -> JSONValue {
         var parser = JSONParser(bytes, maxDepth: maxDepth)
         return try parser.parseDocument()
