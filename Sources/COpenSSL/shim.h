@@ -14,4 +14,25 @@
 #include <openssl/x509.h>
 #include <openssl/err.h>
 #include <openssl/obj_mac.h>
+
+// OSSL_PARAM_construct_* keeps the pointers it is given, and a Swift String passed as a C
+// string lives only for one call. These return names with static storage, so an OSSL_PARAM
+// built from them stays valid for as long as Swift holds it.
+
+/// The OSSL_PKEY_PARAM_GROUP_NAME key ("group"), static storage.
+static inline const char *stepgate_param_group_name(void) { return OSSL_PKEY_PARAM_GROUP_NAME; }
+
+/// The OSSL_PKEY_PARAM_PUB_KEY key ("pub"), static storage.
+static inline const char *stepgate_param_pub_key(void) { return OSSL_PKEY_PARAM_PUB_KEY; }
+
+/// The group name "P-256", static storage. OSSL_PARAM_construct_utf8_string takes a non-const
+/// buffer but only reads it for the parameters we set.
+static inline char *stepgate_group_p256(void) {
+    static char name[] = "P-256";
+    return name;
+}
+
+/// EVP_PKEY_PUBLIC_KEY: a macro of macros that Swift does not import.
+static inline int stepgate_selection_public_key(void) { return EVP_PKEY_PUBLIC_KEY; }
+
 #endif

@@ -40,7 +40,8 @@ public enum Base32 {
             switch char {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = UInt32(char - UInt8(ascii: "A"))
             case UInt8(ascii: "a")...UInt8(ascii: "z"): value = UInt32(char - UInt8(ascii: "a"))
-            case UInt8(ascii: "2")...UInt8(ascii: "7"): value = UInt32(char - UInt8(ascii: "2")) + 26
+            case UInt8(ascii: "2")...UInt8(ascii: "7"):
+                value = UInt32(char - UInt8(ascii: "2")) + 26
             default: return nil
             }
             buffer = buffer << 5 | value

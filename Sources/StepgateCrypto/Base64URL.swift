@@ -1,6 +1,8 @@
 /// Base64url without padding (RFC 4648 §5), as JOSE and PKCE use it.
 public enum Base64URL {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    private static let alphabet = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8
+    )
 
     private static let reverse: [Int8] = {
         var table = [Int8](repeating: -1, count: 256)
@@ -14,7 +16,9 @@ public enum Base64URL {
         out.reserveCapacity((bytes.count * 4 + 2) / 3)
         var index = 0
         while index + 3 <= bytes.count {
-            let n = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            let n =
+                UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
+                | UInt32(bytes[index + 2])
             out.append(alphabet[Int(n >> 18 & 63)])
             out.append(alphabet[Int(n >> 12 & 63)])
             out.append(alphabet[Int(n >> 6 & 63)])
