@@ -190,6 +190,16 @@ extension SQLiteStore {
         }
     }
 
+    /// Resets the attempt count of an open flow in one conditional update.
+    public func resetFlowAttempts(id: String) throws -> Bool {
+        try withConnection { connection in
+            try connection.run(
+                "UPDATE flows SET attempts = 0 WHERE id = ?1 AND completed_at IS NULL",
+                [.text(id)]
+            ) == 1
+        }
+    }
+
     /// Completes the flow in one conditional update, only if open and unexpired at `now`.
     public func completeFlow(id: String, now: Date) throws -> Bool {
         try withConnection { connection in

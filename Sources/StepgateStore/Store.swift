@@ -52,6 +52,9 @@ public protocol Store: Sendable {
     /// Counts one failed answer, only while the flow is open, unexpired and under `limit`.
     /// Returns the new count, or nil when the flow is closed, expired or already at the limit.
     func recordFlowFailure(id: String, limit: Int, now: Date) throws -> Int?
+    /// Sets the flow's attempt count back to zero after a correct answer, so each step of a flow
+    /// has its own attempts; only while the flow is open. Returns false otherwise.
+    func resetFlowAttempts(id: String) throws -> Bool
     /// Marks the flow completed, only if it is open and unexpired; false otherwise.
     func completeFlow(id: String, now: Date) throws -> Bool
 

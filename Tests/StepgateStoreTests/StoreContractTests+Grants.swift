@@ -16,8 +16,24 @@ extension StoreContractTests {
         try fixture.store.insertAuthorizationCode(Sample.code())
         try fixture.store.insertAuthorizationCode(bare)
 
-        #expect(try fixture.store.consumeAuthorizationCode(hash: Sample.codeHash(), now: Sample.now) == Sample.code())
+        var consumed = Sample.code()
+        consumed.consumedAt = Sample.now
+        bare.consumedAt = Sample.now
+        #expect(try fixture.store.consumeAuthorizationCode(hash: Sample.codeHash(), now: Sample.now) == consumed)
         #expect(try fixture.store.consumeAuthorizationCode(hash: Sample.codeHash(2), now: Sample.now) == bare)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func authorizationCode_readsWithoutConsuming(kind: StoreKind) throws {
+        let fixture = try Self.grantFixture(kind)
+        try fixture.store.insertAuthorizationCode(Sample.code())
+
+        try fixture.expectUnchanged { () throws in
+            #expect(try fixture.store.authorizationCode(hash: Sample.codeHash()) == Sample.code())
+            #expect(try fixture.store.authorizationCode(hash: Sample.codeHash(9)) == nil)
+        }
+        _ = try fixture.store.consumeAuthorizationCode(hash: Sample.codeHash(), now: Sample.now)
+        #expect(try fixture.store.authorizationCode(hash: Sample.codeHash())?.consumedAt == Sample.now)
     }
 
     @Test(arguments: StoreKind.allCases)

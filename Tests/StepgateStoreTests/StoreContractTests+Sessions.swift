@@ -223,6 +223,28 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func resetFlowAttempts_givesOpenFlowFreshAttempts(kind: StoreKind) throws {
+        let fixture = try Self.flowFixture(kind)
+        for _ in 1...3 { _ = try fixture.store.recordFlowFailure(id: "flow-1", limit: 3, now: Sample.now) }
+
+        #expect(try fixture.store.resetFlowAttempts(id: "flow-1"))
+        #expect(try fixture.store.flow(id: "flow-1")?.attempts == 0)
+        #expect(try fixture.store.recordFlowFailure(id: "flow-1", limit: 3, now: Sample.now) == 1)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func resetFlowAttempts_refusesCompletedAndUnknownFlows(kind: StoreKind) throws {
+        let fixture = try Self.flowFixture(kind)
+        _ = try fixture.store.recordFlowFailure(id: "flow-1", limit: 3, now: Sample.now)
+        #expect(try fixture.store.completeFlow(id: "flow-1", now: Sample.now))
+
+        try fixture.expectUnchanged { () throws in
+            #expect(try fixture.store.resetFlowAttempts(id: "flow-1") == false)
+            #expect(try fixture.store.resetFlowAttempts(id: "no-such-flow") == false)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func recordFlowFailure_refusesExpiredFlow(kind: StoreKind) throws {
         let fixture = try Self.flowFixture(kind)
 
