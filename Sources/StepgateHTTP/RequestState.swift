@@ -35,6 +35,12 @@ final class RequestState {
         return String(target[target.utf8.index(after: mark)...])
     }
 
+    /// Request-target and header fields as counted against `maxHeaderBytes` (": " and CRLF
+    /// included).
+    var headerBytes: Int {
+        headers.reduce(target.utf8.count) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+    }
+
     /// Milliseconds since the request line arrived, with three decimals.
     var durationMS: String {
         let elapsed = ContinuousClock.now - started

@@ -49,11 +49,14 @@ final class ServerContext: Sendable {
             state.method = HTTPMethod(rawValue: method)
             state.headers = Self.headers(of: connection)
             state.remoteAddress = Self.remoteAddress(of: connection)
+            guard state.headerBytes <= configuration.maxHeaderBytes else {
+                return respond(connection, state, Self.closing(431, "Request Header Fields Too Large\n"))
+            }
             if let length = state.headers["Content-Length"], let bytes = Int(length),
                 bytes > configuration.maxBodyBytes
             {
                 // Queued before the body: libmicrohttpd reads no body byte and closes afterwards.
-                return respond(connection, state, tooLarge())
+                return respond(connection, state, Self.closing(413, "Content Too Large\n"))
             }
             return .YES
         }
@@ -87,8 +90,9 @@ final class ServerContext: Sendable {
         return respond(connection, state, handler(request))
     }
 
-    private func tooLarge() -> HTTPResponse {
-        var response = HTTPResponse.text(413, "Content Too Large\n")
+    /// An error answered before the body is read; the connection cannot be reused.
+    private static func closing(_ status: Int, _ text: String) -> HTTPResponse {
+        var response = HTTPResponse.text(status, text)
         response.headers.set("Connection", "close")
         return response
     }
