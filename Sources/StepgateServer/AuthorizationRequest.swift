@@ -128,6 +128,9 @@ struct AuthorizationRequest: Sendable, Hashable {
         )
     }
 
+}
+
+extension AuthorizationRequest {
     /// The request as stored with its flow.
     var json: JSONValue {
         var object: [String: JSONValue] = [

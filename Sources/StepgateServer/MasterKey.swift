@@ -16,7 +16,7 @@ public struct MasterKey: Sendable, CustomStringConvertible {
     public var description: String { "MasterKey(<redacted>)" }
 
     /// The key for `configuration`: from the environment, else the file, created if missing.
-    public static func load(_ configuration: ServerConfiguration, random: any RandomSource) throws -> MasterKey {
+    static func load(_ configuration: ServerConfiguration, random: any RandomSource) throws -> MasterKey {
         if let key = configuration.masterKeyFromEnvironment { return MasterKey(bytes: key) }
         let path = configuration.masterKeyFile
         let manager = FileManager.default
@@ -48,9 +48,9 @@ public struct MasterKey: Sendable, CustomStringConvertible {
         var bytes = random.bytes(32)
         defer { wipe(&bytes) }
         let text = Base64URL.encode(bytes) + "\n"
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else { throw ServerError.startup("master key file \(path) cannot be created") }
-        defer { close(fd) }
+        defer { Glibc.close(fd) }
         let written = text.utf8CString.withUnsafeBufferPointer { buffer in
             // Safety: the buffer lives for the call; the trailing NUL is not written.
             write(fd, buffer.baseAddress, buffer.count - 1)

@@ -10,7 +10,7 @@ extension Provider {
     func authorize(_ request: HTTPRequest) throws -> HTTPResponse {
         let parameters: FormData
         do {
-            parameters = request.method == .post ? try request.formBody() : try request.queryItems()
+            parameters = request.method == .post ? try request.formBody() : try request.parseQuery()
         } catch {
             return errorPage(400, "The sign-in request is malformed.")
         }
@@ -38,7 +38,7 @@ extension Provider {
         {
             return .redirect(to: try issueCode(authRequest, session: session, requestID: request.requestID))
         }
-        if authRequest.prompt == .none {
+        if authRequest.prompt == AuthorizationRequest.Prompt.none {
             return .redirect(to: errorRedirect(authRequest, .loginRequired("prompt=none and the session falls short")))
         }
 

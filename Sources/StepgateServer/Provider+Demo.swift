@@ -11,7 +11,7 @@ extension Provider {
     private var demoRedirectURI: String { configuration.issuer + "/demo/callback" }
 
     func demoStart(_ request: HTTPRequest) throws -> HTTPResponse {
-        let query = try request.queryItems()
+        let query = try request.parseQuery()
         guard let level = (try? query.single("acr")) ?? nil else {
             let body = """
                 <p>A pretend bank that uses Stepgate. Viewing the balance needs a password (<code>aal1</code>);
@@ -32,10 +32,12 @@ extension Provider {
             ("acr_values", level),
         ]
         if level != configuration.assurance.levels.first?.name { parameters.append(("max_age", "300")) }
-        let query = parameters.compactMap { name, value in value.map { "\(name)=\(AuthorizationRequest.percentEncode($0))" } }
-        var response = HTTPResponse.redirect(to: "/authorize?" + query.joined(separator: "&"))
+        let encoded = parameters.compactMap { name, value in
+            value.map { "\(name)=\(AuthorizationRequest.percentEncode($0))" }
+        }
+        var response = HTTPResponse.redirect(to: "/authorize?" + encoded.joined(separator: "&"))
         response.setCookie(
-            SetCookie(
+            try SetCookie(
                 name: demoCookieName,
                 value: "\(state).\(verifier)",
                 path: "/demo",
@@ -49,7 +51,7 @@ extension Provider {
     }
 
     func demoCallback(_ request: HTTPRequest) throws -> HTTPResponse {
-        let query = try request.queryItems()
+        let query = try request.parseQuery()
         if let error = (try? query.single("error")) ?? nil {
             return errorPage(400, "The provider answered: \(error).")
         }
@@ -86,7 +88,7 @@ extension Provider {
             """
         var response = HTTPResponse.html(200, HTML.page(title: "Done", body: page))
         response.setCookie(
-            SetCookie(name: demoCookieName, value: "", path: "/demo", maxAge: 0, httpOnly: true, secure: configuration.isSecure, sameSite: .lax)
+            try SetCookie.removal(name: demoCookieName, path: "/demo", secure: configuration.isSecure)
         )
         return response
     }

@@ -74,7 +74,7 @@ extension Provider {
     func readiness(_ request: HTTPRequest) throws -> HTTPResponse {
         do {
             _ = try store.client(id: "")
-            return .text("ready\n")
+            return .text(200, "ready\n")
         } catch {
             logger.warning("store not ready", [LogKey.requestID: request.requestID])
             return HTTPResponse(status: 503, body: Array("store unavailable\n".utf8))

@@ -11,7 +11,7 @@ import StepgateStore
 /// a CORS preflight that this server never grants.
 extension Provider {
     func loginPage(_ request: HTTPRequest) throws -> HTTPResponse {
-        let flowID = try? request.queryItems().single("flow")
+        let flowID = try? request.parseQuery().single("flow")
         switch try loadFlow(flowID ?? nil, request: request) {
         case .failure(let rejection):
             return rejectionPage(rejection)
@@ -42,7 +42,7 @@ extension Provider {
     }
 
     func loginState(_ request: HTTPRequest) throws -> HTTPResponse {
-        let flowID = try? request.queryItems().single("flow")
+        let flowID = try? request.parseQuery().single("flow")
         switch try loadFlow(flowID ?? nil, request: request) {
         case .failure(let rejection): return rejectionJSON(rejection)
         case .success(let context): return try renderJSON(try nextOutcome(context, requestID: request.requestID), context)

@@ -64,7 +64,7 @@ extension Provider {
     }
 
     func sessionCookie(value: String, maxAge: Int? = nil) throws -> SetCookie {
-        SetCookie(
+        try SetCookie(
             name: sessionCookieName,
             value: value,
             path: "/",

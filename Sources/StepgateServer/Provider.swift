@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import StepgateCore
 public import StepgateCrypto
 public import StepgateHTTP
@@ -53,7 +53,7 @@ public final class Provider: Sendable {
     /// The request handler to give the HTTP server; every error becomes a response inside it.
     public func makeHandler() -> @Sendable (HTTPRequest) -> HTTPResponse {
         let router = makeRouter()
-        let known = Set(router.paths)
+        let known = router.routes
         return { [self] request in
             let response = router.handle(request)
             metrics.increment(
@@ -88,7 +88,7 @@ public final class Provider: Sendable {
         add(.post, "/introspect", { try $0.introspect($1) })
         add(.get, "/logout", { try $0.logoutPage($1) })
         add(.post, "/logout", { try $0.logout($1) })
-        add(.get, "/healthz", { _, _ in .text("ok\n") })
+        add(.get, "/healthz", { _, _ in .text(200, "ok\n") })
         add(.get, "/readyz", { try $0.readiness($1) })
         add(.get, "/metrics", { $0.metricsPage($1) })
         if configuration.demo {

@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 public import StepgateCore
 public import StepgateCrypto
-public import StepgateHTTP
+import StepgateHTTP
 public import StepgateStore
 
 /// A running Stepgate: the store, the master key, the provider and the HTTP server, put together.
