@@ -81,6 +81,7 @@ extension Provider {
         let user = try store.user(name: username)
         let budgetSubject = user?.id ?? unknownNameKey(username)
         if let retry = try throttled(budgetSubject) { return .rejected(.throttled(retryAfter: retry)) }
+        guard let attempt = try reserveAttempt(context) else { return try exhausted(context, requestID: requestID) }
 
         // Always run one argon2 verification, so an unknown name takes as long as a known one.
         let matches = passwords.verify(Array(password.utf8), against: user?.passwordHash ?? decoyPasswordHash)
@@ -93,8 +94,9 @@ extension Provider {
                 event: SessionEventRecord(method: AuthenticationMethod.pwd.rawValue, time: clock.now)
             )
         else {
-            return try failure(context, step: .password, budgetSubject: budgetSubject, requestID: requestID)
+            return try failure(context, step: .password, attempt: attempt, budgetSubject: budgetSubject, requestID: requestID)
         }
+        try answerAccepted(context)
         logger.info("password accepted", [LogKey.requestID: requestID, LogKey.subject: user.id])
         return try nextOutcome(try reloaded(context), requestID: requestID)
     }
@@ -105,6 +107,7 @@ extension Provider {
             return .prompt(.password, failed: false)
         }
         if let retry = try throttled(userID) { return .rejected(.throttled(retryAfter: retry)) }
+        guard let attempt = try reserveAttempt(context) else { return try exhausted(context, requestID: requestID) }
         let now = clock.now
         var accepted = false
         for factor in try store.factors(userID: userID) where factor.kind == "totp" && !accepted {
@@ -122,29 +125,47 @@ extension Provider {
                 event: SessionEventRecord(method: AuthenticationMethod.otp.rawValue, time: now)
             )
         else {
-            return try failure(context, step: .otp, budgetSubject: userID, requestID: requestID)
+            return try failure(context, step: .otp, attempt: attempt, budgetSubject: userID, requestID: requestID)
         }
+        try answerAccepted(context)
         logger.info("one-time code accepted", [LogKey.requestID: requestID, LogKey.subject: userID])
         return try nextOutcome(try reloaded(context), requestID: requestID)
     }
 
-    /// Counts a failed answer against the flow and the account; past the flow's limit, the flow
-    /// ends and the client hears `access_denied`.
-    private func failure(_ context: FlowContext, step: FlowStep, budgetSubject: String, requestID: String) throws
-        -> FlowOutcome
-    {
-        let now = clock.now
-        try store.recordFailure(userID: budgetSubject, at: now)
+    /// Takes one attempt from the flow before the answer is checked, so answers sent in parallel
+    /// can never be checked more often than the limit allows. Nil when none is left.
+    private func reserveAttempt(_ context: FlowContext) throws -> Int? {
+        try store.recordFlowFailure(id: context.flow.id, limit: configuration.flowMaxAttempts, now: clock.now)
+    }
+
+    /// After a correct answer: the next step gets fresh attempts and the session's idle clock restarts.
+    private func answerAccepted(_ context: FlowContext) throws {
+        _ = try store.resetFlowAttempts(id: context.flow.id)
+        try store.touchSession(idHash: context.session.idHash, lastSeenAt: clock.now)
+    }
+
+    /// Counts a failed answer against the account; at the flow's last attempt the flow ends and
+    /// the client hears `access_denied`.
+    private func failure(
+        _ context: FlowContext,
+        step: FlowStep,
+        attempt: Int,
+        budgetSubject: String,
+        requestID: String
+    ) throws -> FlowOutcome {
+        try store.recordFailure(userID: budgetSubject, at: clock.now)
         metrics.increment("stepgate_stepup_total", [("outcome", "failed_\(step.rawValue)")])
         logger.notice(
             "step-up answer rejected",
             [LogKey.requestID: requestID, LogKey.flowID: context.flow.id, LogKey.stepupMethod: step.rawValue]
         )
-        let attempts = try store.recordFlowFailure(id: context.flow.id, limit: configuration.flowMaxAttempts, now: now)
-        if let attempts, attempts < configuration.flowMaxAttempts {
-            return .prompt(step, failed: true)
-        }
-        guard try store.completeFlow(id: context.flow.id, now: now) else { return .rejected(.completed) }
+        if attempt < configuration.flowMaxAttempts { return .prompt(step, failed: true) }
+        return try exhausted(context, requestID: requestID)
+    }
+
+    /// Ends a flow that has no attempts left; the client hears `access_denied`.
+    private func exhausted(_ context: FlowContext, requestID: String) throws -> FlowOutcome {
+        guard try store.completeFlow(id: context.flow.id, now: clock.now) else { return .rejected(.completed) }
         logger.notice("flow ended after too many attempts", [LogKey.requestID: requestID, LogKey.flowID: context.flow.id])
         return .redirect(errorRedirect(context.request, .accessDenied("too many failed attempts")))
     }

@@ -229,6 +229,7 @@ extension Provider {
             [LogKey.requestID: requestID, LogKey.clientID: grant.clientID, LogKey.subject: user.id, LogKey.acr: grant.acr]
         )
         var response = HTTPResponse.json(200, body.serialized())
+        response.headers.set("Cache-Control", "no-store")
         response.headers.set("Pragma", "no-cache")
         return response
     }

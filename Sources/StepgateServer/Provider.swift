@@ -127,6 +127,7 @@ public final class Provider: Sendable {
         var body: [String: JSONValue] = ["error": .string(error.publicCode)]
         if let text = error.publicDescription { body["error_description"] = .string(text) }
         var response = HTTPResponse.json(error.httpStatus, JSONValue.object(body).serialized())
+        response.headers.set("Cache-Control", "no-store")
         response.headers.set("Pragma", "no-cache")
         if error.httpStatus == 401 {
             response.headers.set("WWW-Authenticate", "Bearer error=\"\(error.publicCode)\"")
