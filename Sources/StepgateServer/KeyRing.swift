@@ -55,7 +55,9 @@ final class KeyRing: Sendable {
         }
         let signingKey = try openKey(current)
         var publicKeys = [current.kid: signingKey.publicKey]
-        if let previous = records.first(where: { $0.kid != current.kid }) {
+        let retired = records.filter { $0.kid != current.kid }
+        let previous = retired.max { ($0.retiredAt ?? .distantPast, $0.createdAt) < ($1.retiredAt ?? .distantPast, $1.createdAt) }
+        if let previous {
             publicKeys[previous.kid] = try openKey(previous).publicKey
         }
         let keys = publicKeys.sorted { $0.key == current.kid || ($1.key != current.kid && $0.key < $1.key) }
