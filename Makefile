@@ -32,15 +32,20 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# One build, then every suite in one process.
+# One build, then every Swift suite in one process, the command-line contract, and Authlib
+# (an OpenID Connect client that is not ours) against a real server.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	tests/cli.sh .build/debug/stepgate
+	tests/interop.sh .build/debug/stepgate
 
 demo: release
 	@scripts/demo.sh "$(DEMO_DATA)" "$(DEMO_LISTEN)"
 
 bench: release
+	@for p in $(BENCH_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_DEBS) >/dev/null; break; }; done
 	@scripts/bench.sh
 
 format:

@@ -96,6 +96,9 @@ enum Commands {
         guard arguments.positionals.count == 2, arguments.positionals[0] == "add" else {
             throw UsageError("expected: client add ID --redirect-uri URI", help: help)
         }
+        guard let redirectURIs = arguments.values["redirect-uri"], !redirectURIs.isEmpty else {
+            throw UsageError("client add needs at least one --redirect-uri", help: help)
+        }
         let isPublic = arguments.switches.contains("public")
         let fromStdin = arguments.switches.contains("secret-stdin")
         guard !(isPublic && fromStdin) else { throw UsageError("--public and --secret-stdin exclude each other", help: help) }
@@ -108,7 +111,7 @@ enum Commands {
         }
         let result = try openAdmin(arguments, help: help).addClient(
             id: arguments.positionals[1],
-            redirectURIs: arguments.values["redirect-uri"] ?? [],
+            redirectURIs: redirectURIs,
             confidential: !isPublic,
             secret: secret
         )

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Command-line contract of `stepgate`: exit codes, one-line reasons, and serve's start and stop.
+# Usage: tests/cli.sh PATH_TO_STEPGATE
+set -uo pipefail
+bin=$(realpath "$1")
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+passed=0
+failed=0
+
+check() { # check NAME EXPECTED_STATUS COMMAND...
+  local name=$1 expected=$2
+  shift 2
+  "$@" >"$work/out" 2>"$work/err"
+  local status=$?
+  if [ "$status" -eq "$expected" ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name: status $status, expected $expected"
+    sed 's/^/    /' "$work/out" "$work/err" | head -10
+  fi
+}
+contains() { # contains NAME FILE TEXT
+  if grep -q -- "$3" "$work/$2"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL $1: '$3' not in $2"; fi
+}
+one_line() { # one_line NAME: stderr is exactly one line (usage errors may add help after it)
+  if [ "$(head -1 "$work/err" | grep -c '^stepgate: ')" -eq 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL $1: no one-line reason"; fi
+}
+
+data="$work/data"
+export STEPGATE_PASSWORD_MEMORY_KIB=64 STEPGATE_PASSWORD_ITERATIONS=1
+
+check "help" 0 "$bin" --help
+contains "help lists serve" out "serve"
+for sub in serve user factor client keys; do check "$sub --help" 0 "$bin" $sub --help; done
+check "no command" 2 "$bin"
+one_line "no command"
+check "unknown command" 2 "$bin" frobnicate
+one_line "unknown command"
+check "unknown option" 2 "$bin" user add bob --colour red --data "$data"
+contains "unknown option named" err "unknown option --colour"
+
+check "user add" 0 sh -c "printf 'a long passphrase\n' | '$bin' user add alice --data '$data'"
+check "user add again" 1 sh -c "printf 'a long passphrase\n' | '$bin' user add alice --data '$data'"
+one_line "user add again"
+contains "taken" err "already taken"
+check "user add short password" 1 sh -c "printf 'short\n' | '$bin' user add bob --data '$data'"
+contains "password rule" err "8 to 1024"
+check "user add no password" 2 sh -c "'$bin' user add carol --data '$data' </dev/null"
+check "user add bad name" 1 sh -c "printf 'a long passphrase\n' | '$bin' user add 'bad name' --data '$data'"
+if grep -q "a long passphrase" "$work/err" "$work/out"; then failed=$((failed + 1)); echo "FAIL password echoed"; else passed=$((passed + 1)); fi
+
+check "factor add" 0 "$bin" factor add alice totp --secret JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP --data "$data"
+contains "otpauth uri" out "otpauth://totp/"
+check "factor add random" 0 "$bin" factor add alice totp --data "$data"
+check "factor add bad secret" 2 "$bin" factor add alice totp --secret 'not base32!' --data "$data"
+check "factor add unknown user" 1 "$bin" factor add nobody totp --data "$data"
+check "factor add unknown kind" 2 "$bin" factor add alice sms --data "$data"
+
+check "client add public" 0 "$bin" client add app --public --redirect-uri http://localhost:3000/cb --data "$data"
+check "client add confidential" 0 "$bin" client add shop --redirect-uri https://shop.example/cb --data "$data"
+contains "secret shown" out "client secret (shown once)"
+check "client add stdin" 0 sh -c "printf '0123456789abcdef0123456789abcdef\n' | '$bin' client add rp --secret-stdin --redirect-uri https://rp.example/cb --data '$data'"
+check "client add short secret" 1 sh -c "printf 'short\n' | '$bin' client add rp2 --secret-stdin --redirect-uri https://rp.example/cb --data '$data'"
+check "client add no redirect" 2 "$bin" client add x --public --data "$data"
+check "client add http redirect" 1 "$bin" client add y --public --redirect-uri http://evil.example/cb --data "$data"
+check "client add both" 2 "$bin" client add z --public --secret-stdin --redirect-uri https://z.example/cb --data "$data"
+
+check "keys rotate" 0 "$bin" keys rotate --data "$data"
+contains "kid" out "new signing key"
+check "user disable" 0 "$bin" user disable alice --data "$data"
+check "user disable unknown" 1 "$bin" user disable nobody --data "$data"
+
+printf 'listen = nowhere\ncolour = blue\n' > "$work/bad.conf"
+check "serve bad config" 2 "$bin" serve --config "$work/bad.conf" --data "$data"
+contains "names listen" err "listen"
+contains "names colour" err "colour"
+check "serve bad listen" 2 "$bin" serve --listen nowhere --data "$data"
+check "serve missing config" 2 "$bin" serve --config "$work/none.conf" --data "$data"
+
+chmod 644 "$data/master.key"
+check "world-readable master key" 1 "$bin" keys rotate --data "$data"
+chmod 600 "$data/master.key"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$bin" serve --data "$data" --listen "127.0.0.1:$port" >"$work/serve.out" 2>"$work/serve.err" &
+server_pid=$!
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+if curl -fs "http://127.0.0.1:$port/.well-known/openid-configuration" | grep -q '"issuer":"http://localhost:'"$port"'"'; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "FAIL serve answers discovery"; cat "$work/serve.err"
+fi
+kill -TERM "$server_pid"
+wait "$server_pid"
+status=$?
+server_pid=""
+if [ "$status" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL serve stops on SIGTERM (status $status)"; fi
+if grep -q '"message":"server stopped"' "$work/serve.err"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL stop logged"; fi
+if python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]' "$work/serve.err"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "FAIL log lines are JSON"
+fi
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
