@@ -29,6 +29,24 @@ enum FlowOutcome: Sendable, Equatable {
     case rejected(FlowRejection)
 }
 
+/// An answer's outcome, and the new session cookie when the answer was accepted.
+struct FlowAnswer: Sendable {
+    var outcome: FlowOutcome
+    /// After an accepted answer: the cookie with the session's new ID, and the flow as seen
+    /// through that session (the next page's CSRF token is bound to it).
+    var cookie: SetCookie?
+    var context: FlowContext?
+
+    init(outcome: FlowOutcome, cookie: SetCookie? = nil, context: FlowContext? = nil) {
+        self.outcome = outcome
+        self.cookie = cookie
+        self.context = context
+    }
+
+    static func rejected(_ rejection: FlowRejection) -> FlowAnswer { FlowAnswer(outcome: .rejected(rejection)) }
+    static func prompt(_ step: FlowStep, failed: Bool) -> FlowAnswer { FlowAnswer(outcome: .prompt(step, failed: failed)) }
+}
+
 /// A flow loaded for one request, with the session it is bound to.
 struct FlowContext: Sendable {
     let flow: FlowRecord
@@ -76,12 +94,12 @@ extension Provider {
 
     /// Answers the password step.
     func answerPassword(_ context: FlowContext, username: String, password: String, requestID: String) throws
-        -> FlowOutcome
+        -> FlowAnswer
     {
         let user = try store.user(name: username)
         let budgetSubject = user?.id ?? unknownNameKey(username)
         if let retry = try throttled(budgetSubject) { return .rejected(.throttled(retryAfter: retry)) }
-        guard let attempt = try reserveAttempt(context) else { return try exhausted(context, requestID: requestID) }
+        guard let attempt = try reserveAttempt(context) else { return FlowAnswer(outcome: try exhausted(context, requestID: requestID)) }
 
         // Always run one argon2 verification, so an unknown name takes as long as a known one.
         let matches = passwords.verify(Array(password.utf8), against: user?.passwordHash ?? decoyPasswordHash)
@@ -94,20 +112,20 @@ extension Provider {
                 event: SessionEventRecord(method: AuthenticationMethod.pwd.rawValue, time: clock.now)
             )
         else {
-            return try failure(context, step: .password, attempt: attempt, budgetSubject: budgetSubject, requestID: requestID)
+            return FlowAnswer(outcome: try failure(context, step: .password, attempt: attempt, budgetSubject: budgetSubject, requestID: requestID))
         }
-        try answerAccepted(context)
+        let (next, cookie) = try answerAccepted(context)
         logger.info("password accepted", [LogKey.requestID: requestID, LogKey.subject: user.id])
-        return try nextOutcome(try reloaded(context), requestID: requestID)
+        return FlowAnswer(outcome: try nextOutcome(next, requestID: requestID), cookie: cookie, context: next)
     }
 
     /// Answers the TOTP step: the matched time-step is consumed atomically, so a code works once.
-    func answerOTP(_ context: FlowContext, code: String, requestID: String) throws -> FlowOutcome {
+    func answerOTP(_ context: FlowContext, code: String, requestID: String) throws -> FlowAnswer {
         guard let userID = context.session.record.userID else {
             return .prompt(.password, failed: false)
         }
         if let retry = try throttled(userID) { return .rejected(.throttled(retryAfter: retry)) }
-        guard let attempt = try reserveAttempt(context) else { return try exhausted(context, requestID: requestID) }
+        guard let attempt = try reserveAttempt(context) else { return FlowAnswer(outcome: try exhausted(context, requestID: requestID)) }
         let now = clock.now
         var accepted = false
         for factor in try store.factors(userID: userID) where factor.kind == "totp" && !accepted {
@@ -125,11 +143,11 @@ extension Provider {
                 event: SessionEventRecord(method: AuthenticationMethod.otp.rawValue, time: now)
             )
         else {
-            return try failure(context, step: .otp, attempt: attempt, budgetSubject: userID, requestID: requestID)
+            return FlowAnswer(outcome: try failure(context, step: .otp, attempt: attempt, budgetSubject: userID, requestID: requestID))
         }
-        try answerAccepted(context)
+        let (next, cookie) = try answerAccepted(context)
         logger.info("one-time code accepted", [LogKey.requestID: requestID, LogKey.subject: userID])
-        return try nextOutcome(try reloaded(context), requestID: requestID)
+        return FlowAnswer(outcome: try nextOutcome(next, requestID: requestID), cookie: cookie, context: next)
     }
 
     /// Takes one attempt from the flow before the answer is checked, so answers sent in parallel
@@ -138,10 +156,18 @@ extension Provider {
         try store.recordFlowFailure(id: context.flow.id, limit: configuration.flowMaxAttempts, now: clock.now)
     }
 
-    /// After a correct answer: the next step gets fresh attempts and the session's idle clock restarts.
-    private func answerAccepted(_ context: FlowContext) throws {
+    /// After a correct answer: the next step gets fresh attempts, and the session gets a new ID
+    /// (the old one stops working, so an ID planted before sign-in is worthless) and a restarted
+    /// idle clock.
+    private func answerAccepted(_ context: FlowContext) throws -> (FlowContext, SetCookie) {
         _ = try store.resetFlowAttempts(id: context.flow.id)
-        try store.touchSession(idHash: context.session.idHash, lastSeenAt: clock.now)
+        let id = random.token(byteCount: 32)
+        let idHash = SecretHash.hash(id)
+        guard try store.rotateSession(from: context.session.idHash, to: idHash, lastSeenAt: clock.now),
+            let record = try store.session(idHash: idHash)
+        else { throw ServerError.corruptData("session vanished during a flow") }
+        let session = SessionContext(idHash: idHash, record: record)
+        return (FlowContext(flow: context.flow, request: context.request, session: session), try sessionCookie(value: id))
     }
 
     /// Counts a failed answer against the account; at the flow's last attempt the flow ends and
@@ -189,14 +215,4 @@ extension Provider {
         "name:" + Base64URL.encode(HMAC.authenticationCode(.sha256, key: budgetKey, message: Array(name.lowercased().utf8)))
     }
 
-    private func reloaded(_ context: FlowContext) throws -> FlowContext {
-        guard let record = try store.session(idHash: context.session.idHash) else {
-            throw ServerError.corruptData("session vanished during a flow")
-        }
-        return FlowContext(
-            flow: context.flow,
-            request: context.request,
-            session: SessionContext(idHash: context.session.idHash, record: record)
-        )
-    }
 }

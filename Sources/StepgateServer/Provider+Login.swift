@@ -32,13 +32,16 @@ extension Provider {
             logger.notice("csrf token rejected", [LogKey.requestID: request.requestID])
             return rejectionPage(.invalid)
         }
-        let outcome = try answer(
+        // A form without the expected fields is shown again; nothing is counted or stored.
+        let answered = try answer(
             context,
             step: (try? form.single("step")) ?? nil,
             fields: { name in (try? form.single(name)) ?? nil },
             requestID: request.requestID
         )
-        return try render(outcome, context)
+        var response = try render(answered.outcome, answered.context ?? context)
+        if let cookie = answered.cookie { response.setCookie(cookie) }
+        return response
     }
 
     func loginState(_ request: HTTPRequest) throws -> HTTPResponse {
@@ -60,13 +63,15 @@ extension Provider {
         case .failure(let rejection): return rejectionJSON(rejection)
         case .success(let loaded): context = loaded
         }
-        let outcome = try answer(
+        let answered = try answer(
             context,
             step: body["step"]?.stringValue,
             fields: { body[$0]?.stringValue },
             requestID: request.requestID
         )
-        return try renderJSON(outcome, context)
+        var response = try renderJSON(answered.outcome, answered.context ?? context)
+        if let cookie = answered.cookie { response.setCookie(cookie) }
+        return response
     }
 
     /// Routes an answer to the step the flow is on; an answer for another step is ignored.
@@ -75,27 +80,22 @@ extension Provider {
         step: String?,
         fields: (String) -> String?,
         requestID: String
-    ) throws -> FlowOutcome {
+    ) throws -> FlowAnswer {
         let current = try nextOutcome(context, requestID: requestID)
-        guard case .prompt(let expected, _) = current else { return current }
+        guard case .prompt(let expected, _) = current else { return FlowAnswer(outcome: current) }
         switch expected {
         case .password:
             guard step == nil || step == "password", let username = fields("username"),
                 let password = fields("password"), !username.isEmpty, username.utf8.count <= 256,
                 password.utf8.count <= 1024
-            else { return try answerMalformed(context, expected, requestID: requestID) }
+            else { return .prompt(expected, failed: true) }
             return try answerPassword(context, username: username, password: password, requestID: requestID)
         case .otp:
             guard step == nil || step == "otp", let code = fields("otp"), code.utf8.count <= 32 else {
-                return try answerMalformed(context, expected, requestID: requestID)
+                return .prompt(expected, failed: true)
             }
             return try answerOTP(context, code: code.trimmingWhitespace(), requestID: requestID)
         }
-    }
-
-    /// A form without the expected fields: shown again, and nothing counted or stored.
-    private func answerMalformed(_ context: FlowContext, _ step: FlowStep, requestID: String) throws -> FlowOutcome {
-        .prompt(step, failed: true)
     }
 
     // MARK: HTML

@@ -110,6 +110,33 @@ extension SQLiteStore {
         }
     }
 
+    /// Rotates the session ID in one write transaction: copy the row under the new hash, move the
+    /// events and flows to it, delete the old row.
+    public func rotateSession(from oldHash: [UInt8], to newHash: [UInt8], lastSeenAt: Date) throws -> Bool {
+        try withConnection { connection in
+            try connection.writeTransaction {
+                let copied = try connection.run(
+                    """
+                    INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
+                    SELECT ?2, user_id, created_at, ?3, expires_at FROM sessions WHERE id_hash = ?1
+                    """,
+                    [.blob(oldHash), .blob(newHash), .date(lastSeenAt)]
+                )
+                guard copied == 1 else { return false }
+                try connection.run(
+                    "UPDATE session_events SET session_id_hash = ?2 WHERE session_id_hash = ?1",
+                    [.blob(oldHash), .blob(newHash)]
+                )
+                try connection.run(
+                    "UPDATE flows SET session_id_hash = ?2 WHERE session_id_hash = ?1",
+                    [.blob(oldHash), .blob(newHash)]
+                )
+                try connection.run("DELETE FROM sessions WHERE id_hash = ?1", [.blob(oldHash)])
+                return true
+            }
+        }
+    }
+
     /// Deletes the session with its events and every flow it started.
     public func deleteSession(idHash: [UInt8]) throws {
         try withConnection { connection in

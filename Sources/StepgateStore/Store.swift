@@ -41,6 +41,11 @@ public protocol Store: Sendable {
     /// Returns false if the session does not exist or belongs to another user.
     func recordAuthentication(sessionIDHash: [UInt8], userID: String, event: SessionEventRecord) throws -> Bool
     func touchSession(idHash: [UInt8], lastSeenAt: Date) throws
+    /// Moves the session, its events and its flows to a new ID hash in one transaction, and sets
+    /// its last-seen time; the old ID stops working. Returns false if the old session is unknown.
+    /// Called after every successful authentication, so a session ID planted before sign-in is
+    /// worthless afterwards.
+    func rotateSession(from oldHash: [UInt8], to newHash: [UInt8], lastSeenAt: Date) throws -> Bool
     func deleteSession(idHash: [UInt8]) throws
 
     // MARK: Flows

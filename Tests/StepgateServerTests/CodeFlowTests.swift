@@ -246,6 +246,21 @@ import Testing
         #expect(queryParameters(location)["state"] == request.state)
     }
 
+    @Test func signIn_rotatesSessionID_soAPlantedIDIsWorthless() throws {
+        let harness = try Harness()
+        var browser = harness.browser()
+        let start = harness.authorize(&browser, ClientRequest(acr: "aal1"))
+        let planted = browser.cookies
+        let page = harness.open(&browser, start.location)
+
+        #expect(harness.answer(&browser, page, harness.passwordFields()).status == 303)
+        #expect(browser.cookies != planted)
+        var attacker = harness.browser()
+        attacker.cookies = planted
+        let stolen = harness.authorize(&attacker, ClientRequest(acr: "aal1", prompt: "none"))
+        #expect(queryParameters(try #require(stolen.location))["error"] == "login_required")
+    }
+
     @Test func logout_endsSession() throws {
         let harness = try Harness()
         var browser = harness.browser()

@@ -63,6 +63,34 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func rotateSession_movesEventsAndFlows_andRetiresOldID(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
+        try Sample.seed(fixture.store)
+        let event = SessionEventRecord(method: "pwd", time: Sample.now)
+        _ = try fixture.store.recordAuthentication(sessionIDHash: Sample.sessionHash(), userID: "user-1", event: event)
+        try fixture.store.insertFlow(Sample.flow())
+
+        #expect(try fixture.store.rotateSession(from: Sample.sessionHash(), to: Sample.sessionHash(7), lastSeenAt: Sample.at(9)))
+        #expect(try fixture.store.session(idHash: Sample.sessionHash()) == nil)
+        let moved = try fixture.store.session(idHash: Sample.sessionHash(7))
+        #expect(moved?.userID == "user-1")
+        #expect(moved?.events == [event])
+        #expect(moved?.lastSeenAt == Sample.at(9))
+        #expect(moved?.createdAt == Sample.session().createdAt)
+        #expect(try fixture.store.flow(id: "flow-1")?.sessionIDHash == Sample.sessionHash(7))
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func rotateSession_refusesUnknownSession(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
+        try Sample.seed(fixture.store)
+
+        try fixture.expectUnchanged { () throws in
+            #expect(try fixture.store.rotateSession(from: Sample.sessionHash(9), to: Sample.sessionHash(8), lastSeenAt: Sample.now) == false)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func recordAuthentication_refusesSessionOfAnotherUser(kind: StoreKind) throws {
         let fixture = try StoreFixture(kind)
         try Sample.seed(fixture.store)
