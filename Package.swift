@@ -20,7 +20,8 @@ let strict: [SwiftSetting] = [
 let package = Package(
     name: "Stepgate",
     products: [
-        .executable(name: "stepgate", targets: ["stepgate"])
+        .executable(name: "stepgate", targets: ["stepgate"]),
+        .executable(name: "stepgate-bench", targets: ["StepgateBench"]),
     ],
     targets: [
         systemLibrary("COpenSSL", pkgConfig: "libcrypto", apt: "libssl-dev"),
@@ -45,6 +46,11 @@ let package = Package(
         .executableTarget(
             name: "stepgate",
             dependencies: ["StepgateServer", "StepgateStore", "StepgateCore", "StepgateCrypto"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "StepgateBench",
+            dependencies: ["StepgateCore", "StepgateCrypto"],
             swiftSettings: strict
         ),
 
