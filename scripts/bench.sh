@@ -52,8 +52,9 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-# One refresh-token family per connection: each answer carries the next token.
-python3 "$root/scripts/bench_seed.py" "$issuer" bench "bench password 123" "$connections" > "$work/tokens"
+# One refresh-token family per connection: each answer carries the next token. wrk calls
+# request() once per thread before it starts, to check the script: one more token per thread.
+python3 "$root/scripts/bench_seed.py" "$issuer" bench "bench password 123" $((connections + 2)) > "$work/tokens"
 
 cat > "$work/refresh.lua" <<'LUA'
 local tokens, queue = {}, {}

@@ -204,6 +204,10 @@ extension Provider {
     }
 
     /// Seconds to wait when `subject` has spent its failure budget; nil when it may try.
+    ///
+    /// Known gap: the budget is read here and counted after the answer, so answers for one account
+    /// sent in parallel can exceed it by the number in flight; each flow step still allows at most
+    /// `flow.max_attempts` answers, reserved atomically before checking.
     private func throttled(_ subject: String) throws -> Int? {
         let window = configuration.accountFailureWindow
         let count = try store.failureCount(userID: subject, since: clock.now.addingTimeInterval(-window))

@@ -102,6 +102,8 @@ extension Provider {
         guard let record = try store.consumeAuthorizationCode(hash: hash, now: clock.now) else {
             if stored.consumedAt != nil {
                 // A replayed code: revoke what the first redemption issued (RFC 6749 §4.1.2).
+                // Known gap: the access token issued with it is not revoked; it lives out its
+                // lifetime (10 minutes by default).
                 let revoked = try store.revokeRefreshFamily(familyID: Self.familyID(codeHash: hash), at: clock.now)
                 logger.notice(
                     "authorization code replayed",
