@@ -57,7 +57,7 @@ public final class Service: Sendable {
     /// Binds the port and starts serving.
     public func start() throws {
         try server.start()
-        logger.info("server started", [LogKey.listen: "\(server.port)", LogKey.issuer: provider.configuration.issuer])
+        logger.info("server started", [LogKey.issuer: provider.configuration.issuer])
     }
 
     /// The bound port (useful when the configuration asked for port 0).
