@@ -17,7 +17,7 @@ public final class Provider: Sendable {
     let masterKey: MasterKey
     let keys: KeyRing
     let passwords: PasswordHasher
-    let metrics = Metrics()
+    let metrics: Metrics
     /// Signs CSRF tokens; derived from the master key so every node agrees.
     let csrfKey: [UInt8]
     /// Hashes unknown user names into failure-budget keys, so unknown and known names behave alike.
@@ -47,21 +47,29 @@ public final class Provider: Sendable {
         self.budgetKey = masterKey.derive("stepgate failure budget v1")
         self.decoyPasswordHash = try passwords.hash(random.bytes(24))
         self.discoveryDocument = Self.discovery(configuration).serialized()
+        self.metrics = Metrics(routes: Self.routePaths(demo: configuration.demo))
         try keys.reload()
     }
 
     /// The request handler to give the HTTP server; every error becomes a response inside it.
     public func makeHandler() -> @Sendable (HTTPRequest) -> HTTPResponse {
         let router = makeRouter()
-        let known = router.routes
+        assert(router.routes == Set(Self.routePaths(demo: configuration.demo)), "metrics route list is stale")
+        let routeIndex = Dictionary(uniqueKeysWithValues: router.routes.map { ($0, metrics.routeIndex($0)) })
+        let unmatched = metrics.routeIndex("")
         return { [self] request in
             let response = router.handle(request)
-            metrics.increment(
-                "stepgate_http_requests_total",
-                [("route", known.contains(request.path) ? request.path : "unmatched"), ("status", "\(response.status)")]
-            )
+            metrics.countRequest(route: routeIndex[request.path] ?? unmatched, status: response.status)
             return response
         }
+    }
+
+    /// Every path the router serves, for the metrics' fixed route labels.
+    static func routePaths(demo: Bool) -> [String] {
+        [
+            "/", "/static/style.css", "/.well-known/openid-configuration", "/jwks.json", "/authorize", "/login",
+            "/api/login", "/token", "/userinfo", "/revoke", "/introspect", "/logout", "/healthz", "/readyz", "/metrics",
+        ] + (demo ? ["/demo", "/demo/callback"] : [])
     }
 
     private func makeRouter() -> Router {

@@ -29,7 +29,7 @@ public import StepgateCrypto
 /// | `levels` | level names, lowest first, space-separated | `aal1 aal2 aal3` |
 /// | `level.NAME.methods` | `;`-separated groups of space-separated RFC 8176 methods | see `AssurancePolicy.standard` |
 /// | `level.NAME.lifetime` / `.idle` | duration / duration or `none` | see `AssurancePolicy.standard` |
-/// | `http.threads` | integer | 4 |
+/// | `http.threads` | integer | the number of cores, at least 2 |
 /// | `http.max_body_bytes` / `http.max_header_bytes` | integer | 65536 / 16384 |
 /// | `http.connection_timeout` | duration | `30s` |
 /// | `log.level` | trace, debug, info, notice, warning, error | `info` |
@@ -55,7 +55,7 @@ public struct ServerConfiguration: Sendable {
     public var refreshTokenLifetime: TimeInterval = 30 * 86_400
     public var defaultACR = "aal1"
     public var assurance = AssurancePolicy.standard
-    public var httpThreads = 4
+    public var httpThreads = max(2, ProcessInfo.processInfo.activeProcessorCount)
     public var maxBodyBytes = 65_536
     public var maxHeaderBytes = 16_384
     public var connectionTimeout: TimeInterval = 30
