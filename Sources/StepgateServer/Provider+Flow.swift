@@ -109,7 +109,7 @@ extension Provider {
             try store.recordAuthentication(
                 sessionIDHash: context.session.idHash,
                 userID: user.id,
-                event: SessionEventRecord(method: AuthenticationMethod.pwd.rawValue, time: clock.now)
+                event: event(.pwd, in: context)
             )
         else {
             return FlowAnswer(outcome: try failure(context, step: .password, attempt: attempt, budgetSubject: budgetSubject, requestID: requestID))
@@ -140,7 +140,7 @@ extension Provider {
             try store.recordAuthentication(
                 sessionIDHash: context.session.idHash,
                 userID: userID,
-                event: SessionEventRecord(method: AuthenticationMethod.otp.rawValue, time: now)
+                event: event(.otp, in: context)
             )
         else {
             return FlowAnswer(outcome: try failure(context, step: .otp, attempt: attempt, budgetSubject: userID, requestID: requestID))
@@ -148,6 +148,14 @@ extension Provider {
         let (next, cookie) = try answerAccepted(context)
         logger.info("one-time code accepted", [LogKey.requestID: requestID, LogKey.subject: userID])
         return FlowAnswer(outcome: try nextOutcome(next, requestID: requestID), cookie: cookie, context: next)
+    }
+
+    /// The record of a `method` answered now, with the level the session holds once it counts.
+    private func event(_ method: AuthenticationMethod, in context: FlowContext) -> SessionEventRecord {
+        let now = clock.now
+        let events = context.session.events + [AuthenticationEvent(method: method, time: now)]
+        let level = configuration.assurance.achievedLevel(events: events, lastSeen: now, now: now)
+        return SessionEventRecord(method: method.rawValue, time: now, level: level?.name)
     }
 
     /// Takes one attempt from the flow before the answer is checked, so answers sent in parallel

@@ -71,15 +71,20 @@ public struct ClientRecord: Sendable, Hashable {
     }
 }
 
-/// One authentication event of a session: which method, at what time.
+/// One authentication event of a session: which method, at what time, and the level the
+/// session held right after it.
 public struct SessionEventRecord: Sendable, Hashable {
     /// RFC 8176 `amr` value of the method, such as `pwd` or `otp`.
     public var method: String
     public var time: Date
+    /// The `acr` the session's events proved once this one was added; nil when none. For the
+    /// record only: the level is always computed again from the events.
+    public var level: String?
 
-    public init(method: String, time: Date) {
+    public init(method: String, time: Date, level: String? = nil) {
         self.method = method
         self.time = time
+        self.level = level
     }
 }
 

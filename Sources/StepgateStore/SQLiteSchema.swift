@@ -42,6 +42,7 @@ enum SQLiteSchema {
             session_id_hash BLOB NOT NULL REFERENCES sessions (id_hash) ON DELETE CASCADE,
             position INTEGER NOT NULL,
             method TEXT NOT NULL,
+            level TEXT,
             authenticated_at INTEGER NOT NULL,
             PRIMARY KEY (session_id_hash, position)
         );

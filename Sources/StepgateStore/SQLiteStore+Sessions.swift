@@ -21,10 +21,13 @@ extension SQLiteStore {
                 for (position, event) in session.events.enumerated() {
                     try connection.run(
                         """
-                        INSERT INTO session_events (session_id_hash, position, method, authenticated_at)
-                        VALUES (?1, ?2, ?3, ?4)
+                        INSERT INTO session_events (session_id_hash, position, method, level, authenticated_at)
+                        VALUES (?1, ?2, ?3, ?4, ?5)
                         """,
-                        [.blob(session.idHash), .integer(Int64(position)), .text(event.method), .date(event.time)]
+                        [
+                            .blob(session.idHash), .integer(Int64(position)), .text(event.method), .text(event.level),
+                            .date(event.time),
+                        ]
                     )
                 }
             }
@@ -57,11 +60,13 @@ extension SQLiteStore {
                 else { return nil }
                 session.events = try connection.query(
                     """
-                    SELECT method, authenticated_at FROM session_events
+                    SELECT method, authenticated_at, level FROM session_events
                     WHERE session_id_hash = ?1 ORDER BY authenticated_at, position
                     """,
                     [.blob(idHash)]
-                ) { row in SessionEventRecord(method: try row.text(0), time: try row.date(1)) }
+                ) { row in
+                    SessionEventRecord(method: try row.text(0), time: try row.date(1), level: try row.textOrNil(2))
+                }
                 return session
             }
         }
@@ -85,15 +90,16 @@ extension SQLiteStore {
                 guard bound == 1 else { return false }
                 try connection.run(
                     """
-                    INSERT INTO session_events (session_id_hash, position, method, authenticated_at)
+                    INSERT INTO session_events (session_id_hash, position, method, level, authenticated_at)
                     VALUES (
                         ?1,
                         (SELECT COALESCE(MAX(position), -1) + 1 FROM session_events WHERE session_id_hash = ?1),
                         ?2,
+                        ?4,
                         ?3
                     )
                     """,
-                    [.blob(sessionIDHash), .text(event.method), .date(event.time)]
+                    [.blob(sessionIDHash), .text(event.method), .date(event.time), .text(event.level)]
                 )
                 return true
             }

@@ -51,6 +51,10 @@ import Testing
         let header = try JWS.decodeWithoutVerifying(body["access_token"]?.stringValue ?? "").header
         #expect(header["typ"] == "at+jwt")
         #expect(body["refresh_token"]?.stringValue != nil)
+        let sessionID = try #require(browser.cookies["stepgate_session"])
+        let session = try #require(try harness.store.session(idHash: SecretHash.hash(sessionID)))
+        #expect(session.events.map(\.method) == ["pwd", "otp"])
+        #expect(session.events.map(\.level) == ["aal1", "aal2"])
     }
 
     @Test func aal1_asksOnlyPassword() throws {

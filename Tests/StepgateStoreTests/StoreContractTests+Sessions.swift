@@ -13,7 +13,7 @@ extension StoreContractTests {
         try fixture.store.insertUser(Sample.user())
         let events = [
             SessionEventRecord(method: "pwd", time: Sample.at(-500)),
-            SessionEventRecord(method: "otp", time: Sample.at(-400)),
+            SessionEventRecord(method: "otp", time: Sample.at(-400), level: "aal2"),
         ]
         let bound = Sample.session(2, userID: "user-1", events: events)
         try fixture.store.insertSession(Sample.session())
