@@ -51,7 +51,7 @@ import Testing
         let header = try JWS.decodeWithoutVerifying(body["access_token"]?.stringValue ?? "").header
         #expect(header["typ"] == "at+jwt")
         #expect(body["refresh_token"]?.stringValue != nil)
-        let sessionID = try #require(browser.cookies["stepgate_session"])
+        let sessionID = try #require(browser.cookies[harness.provider.sessionCookieName])
         let session = try #require(try harness.store.session(idHash: SecretHash.hash(sessionID)))
         #expect(session.events.map(\.method) == ["pwd", "otp"])
         #expect(session.events.map(\.level) == ["aal1", "aal2"])
