@@ -265,6 +265,21 @@ import Testing
         #expect(queryParameters(try #require(stolen.location))["error"] == "login_required")
     }
 
+    @Test(arguments: [("https://id.example", true), ("http://localhost:8080", false)])
+    func sessionCookie_hasSecureAttributes(issuer: String, secure: Bool) throws {
+        let harness = try Harness { $0.issuer = issuer }
+        var browser = harness.browser()
+        let start = harness.authorize(&browser, ClientRequest(acr: "aal1"))
+        let cookie = try #require(start.headers.values("Set-Cookie").first)
+
+        #expect(cookie.hasPrefix(secure ? "__Host-stepgate_session=" : "stepgate_session="))
+        #expect(cookie.contains("HttpOnly"))
+        #expect(cookie.contains("SameSite=Lax"))
+        #expect(cookie.contains("Path=/"))
+        #expect(cookie.contains("Secure") == secure)
+        #expect(!cookie.contains("Domain"))
+    }
+
     @Test func logout_endsSession() throws {
         let harness = try Harness()
         var browser = harness.browser()
