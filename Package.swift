@@ -60,7 +60,9 @@ let package = Package(
         .testTarget(name: "StepgateHTTPTests", dependencies: ["StepgateHTTP", "StepgateCore"], swiftSettings: strict),
         .testTarget(
             name: "StepgateServerTests",
-            dependencies: ["StepgateServer", "StepgateHTTP", "StepgateStore", "StepgateCore", "StepgateCrypto"],
+            dependencies: [
+                "StepgateServer", "StepgateHTTP", "StepgateStore", "StepgateCore", "StepgateCrypto",
+            ],
             swiftSettings: strict
         ),
     ]

@@ -122,7 +122,9 @@ public struct Admin: Sendable {
 
     static func isValidName(_ name: String) -> Bool {
         (1...64).contains(name.utf8.count)
-            && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-@".unicodeScalars.contains($0)) }
+            && name.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-@".unicodeScalars.contains($0))
+            }
     }
 
     /// https anywhere, http only on loopback hosts, no fragment, no user info (RFC 6749 §3.1.2).

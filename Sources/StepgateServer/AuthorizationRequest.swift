@@ -66,9 +66,10 @@ struct AuthorizationRequest: Sendable, Hashable {
         do {
             state = try parameters.single("state")
             single = { name in try parameters.single(name) }
-            for name in ["response_type", "scope", "nonce", "code_challenge", "code_challenge_method",
-                "acr_values", "max_age", "prompt", "login_hint", "request", "request_uri"]
-            {
+            for name in [
+                "response_type", "scope", "nonce", "code_challenge", "code_challenge_method",
+                "acr_values", "max_age", "prompt", "login_hint", "request", "request_uri",
+            ] {
                 _ = try single(name)
             }
         } catch {

@@ -101,8 +101,12 @@ extension StringProtocol {
     /// The text without leading and trailing spaces and tabs.
     func trimmingWhitespace() -> String {
         var slice = Substring(self)
-        while let first = slice.first, first == " " || first == "\t" || first == "\r" || first == "\n" { slice = slice.dropFirst() }
-        while let last = slice.last, last == " " || last == "\t" || last == "\r" || last == "\n" { slice = slice.dropLast() }
+        while let first = slice.first, first == " " || first == "\t" || first == "\r" || first == "\n" {
+            slice = slice.dropFirst()
+        }
+        while let last = slice.last, last == " " || last == "\t" || last == "\r" || last == "\n" {
+            slice = slice.dropLast()
+        }
         return String(slice)
     }
 }

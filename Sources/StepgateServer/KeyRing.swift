@@ -56,7 +56,9 @@ final class KeyRing: Sendable {
         let signingKey = try openKey(current)
         var publicKeys = [current.kid: signingKey.publicKey]
         let retired = records.filter { $0.kid != current.kid }
-        let previous = retired.max { ($0.retiredAt ?? .distantPast, $0.createdAt) < ($1.retiredAt ?? .distantPast, $1.createdAt) }
+        let previous = retired.max {
+            ($0.retiredAt ?? .distantPast, $0.createdAt) < ($1.retiredAt ?? .distantPast, $1.createdAt)
+        }
         if let previous {
             publicKeys[previous.kid] = try openKey(previous).publicKey
         }

@@ -23,10 +23,16 @@ extension Provider {
                 lookupClient: { try store.client(id: $0) }
             )
         } catch AuthorizationRequest.Failure.untrusted(let message) {
-            logger.info("authorization request refused", [LogKey.requestID: request.requestID, LogKey.reason: "untrusted"])
+            logger.info(
+                "authorization request refused",
+                [LogKey.requestID: request.requestID, LogKey.reason: "untrusted"]
+            )
             return errorPage(400, message)
         } catch AuthorizationRequest.Failure.redirect(let error, let redirectURI, let state) {
-            logger.info("authorization request refused", [LogKey.requestID: request.requestID, LogKey.reason: error.publicCode])
+            logger.info(
+                "authorization request refused",
+                [LogKey.requestID: request.requestID, LogKey.reason: error.publicCode]
+            )
             return .redirect(to: errorRedirect(redirectURI, error, state: state))
         }
         let now = clock.now
@@ -74,7 +80,9 @@ extension Provider {
     /// The requirement groups of the requested level that the session's counted events do not meet.
     ///
     /// Events before `notBefore` (prompt=login) and older than `max_age` do not count.
-    func missingMethods(_ request: AuthorizationRequest, _ session: SessionContext) throws -> [Set<AuthenticationMethod>] {
+    func missingMethods(_ request: AuthorizationRequest, _ session: SessionContext) throws -> [Set<
+        AuthenticationMethod
+    >] {
         guard let level = configuration.assurance.level(named: request.acr) else {
             throw OAuthError.unmetAuthenticationRequirements("flow asks for a level no longer configured")
         }
@@ -102,7 +110,12 @@ extension Provider {
         let maxAge = request.maxAge.map(TimeInterval.init)
         guard let userID = session.record.userID,
             let required = policy.level(named: request.acr),
-            let achieved = policy.achievedLevel(events: events, lastSeen: session.record.lastSeenAt, now: now, maxAge: maxAge),
+            let achieved = policy.achievedLevel(
+                events: events,
+                lastSeen: session.record.lastSeenAt,
+                now: now,
+                maxAge: maxAge
+            ),
             policy.meets(achieved, required),
             let authTime = policy.authTime(events: events, level: achieved, now: now, maxAge: maxAge)
         else {

@@ -14,8 +14,9 @@ extension Provider {
         let query = try request.parseQuery()
         guard let level = (try? query.single("acr")) ?? nil else {
             let body = """
-                <p>A pretend bank that uses Stepgate. Viewing the balance needs a password (<code>aal1</code>);
-                paying someone needs a password and a fresh one-time code (<code>aal2</code>, at most 5 minutes old).</p>
+                <p>A pretend bank that uses Stepgate. Viewing the balance needs a password
+                (<code>aal1</code>); paying someone needs a password and a fresh one-time code
+                (<code>aal2</code>, at most 5 minutes old).</p>
                 <p><a href="/demo?acr=aal1">View balance (aal1)</a></p>
                 <p><a href="/demo?acr=aal2">Pay 250 EUR to A. Payee (aal2, max_age=300)</a></p>
                 <p><a href="/logout">Sign out</a></p>
@@ -79,7 +80,10 @@ extension Provider {
             let claims = try? JSONValue.parse(verified.payload)
         else { return errorPage(502, "The code could not be redeemed.") }
         let shown = ["sub", "preferred_username", "acr", "amr", "auth_time", "iat", "exp"].compactMap { name in
-            claims[name].map { "<tr><th>\(name)</th><td><code>\(HTML.escape(String(decoding: $0.serialized(), as: UTF8.self)))</code></td></tr>" }
+            claims[name].map { value in
+                let text = HTML.escape(String(decoding: value.serialized(), as: UTF8.self))
+                return "<tr><th>\(name)</th><td><code>\(text)</code></td></tr>"
+            }
         }
         let page = """
             <p>Signed in. The ID token, verified against this provider's JWKS, says:</p>

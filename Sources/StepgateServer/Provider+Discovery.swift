@@ -23,7 +23,8 @@ extension Provider {
             "subject_types_supported": strings(["public"]),
             "id_token_signing_alg_values_supported": strings(["ES256"]),
             "token_endpoint_auth_methods_supported": strings(["client_secret_basic", "client_secret_post", "none"]),
-            "revocation_endpoint_auth_methods_supported": strings(["client_secret_basic", "client_secret_post", "none"]),
+            "revocation_endpoint_auth_methods_supported": strings(["client_secret_basic", "client_secret_post", "none"]
+            ),
             "introspection_endpoint_auth_methods_supported": strings(["client_secret_basic", "client_secret_post"]),
             "scopes_supported": strings(["openid", "profile", "offline_access"]),
             "claims_supported": strings([

@@ -44,7 +44,9 @@ struct FlowAnswer: Sendable {
     }
 
     static func rejected(_ rejection: FlowRejection) -> FlowAnswer { FlowAnswer(outcome: .rejected(rejection)) }
-    static func prompt(_ step: FlowStep, failed: Bool) -> FlowAnswer { FlowAnswer(outcome: .prompt(step, failed: failed)) }
+    static func prompt(_ step: FlowStep, failed: Bool) -> FlowAnswer {
+        FlowAnswer(outcome: .prompt(step, failed: failed))
+    }
 }
 
 /// A flow loaded for one request, with the session it is bound to.
@@ -99,7 +101,9 @@ extension Provider {
         let user = try store.user(name: username)
         let budgetSubject = user?.id ?? unknownNameKey(username)
         if let retry = try throttled(budgetSubject) { return .rejected(.throttled(retryAfter: retry)) }
-        guard let attempt = try reserveAttempt(context) else { return FlowAnswer(outcome: try exhausted(context, requestID: requestID)) }
+        guard let attempt = try reserveAttempt(context) else {
+            return FlowAnswer(outcome: try exhausted(context, requestID: requestID))
+        }
 
         // Always run one argon2 verification, so an unknown name takes as long as a known one.
         let matches = passwords.verify(Array(password.utf8), against: user?.passwordHash ?? decoyPasswordHash)
@@ -112,7 +116,15 @@ extension Provider {
                 event: event(.pwd, in: context)
             )
         else {
-            return FlowAnswer(outcome: try failure(context, step: .password, attempt: attempt, budgetSubject: budgetSubject, requestID: requestID))
+            return FlowAnswer(
+                outcome: try failure(
+                    context,
+                    step: .password,
+                    attempt: attempt,
+                    budgetSubject: budgetSubject,
+                    requestID: requestID
+                )
+            )
         }
         let (next, cookie) = try answerAccepted(context)
         logger.info("password accepted", [LogKey.requestID: requestID, LogKey.subject: user.id])
@@ -125,7 +137,9 @@ extension Provider {
             return .prompt(.password, failed: false)
         }
         if let retry = try throttled(userID) { return .rejected(.throttled(retryAfter: retry)) }
-        guard let attempt = try reserveAttempt(context) else { return FlowAnswer(outcome: try exhausted(context, requestID: requestID)) }
+        guard let attempt = try reserveAttempt(context) else {
+            return FlowAnswer(outcome: try exhausted(context, requestID: requestID))
+        }
         let now = clock.now
         var accepted = false
         for factor in try store.factors(userID: userID) where factor.kind == "totp" && !accepted {
@@ -143,7 +157,9 @@ extension Provider {
                 event: event(.otp, in: context)
             )
         else {
-            return FlowAnswer(outcome: try failure(context, step: .otp, attempt: attempt, budgetSubject: userID, requestID: requestID))
+            return FlowAnswer(
+                outcome: try failure(context, step: .otp, attempt: attempt, budgetSubject: userID, requestID: requestID)
+            )
         }
         let (next, cookie) = try answerAccepted(context)
         logger.info("one-time code accepted", [LogKey.requestID: requestID, LogKey.subject: userID])
@@ -175,7 +191,9 @@ extension Provider {
             let record = try store.session(idHash: idHash)
         else { throw ServerError.corruptData("session vanished during a flow") }
         let session = SessionContext(idHash: idHash, record: record)
-        return (FlowContext(flow: context.flow, request: context.request, session: session), try sessionCookie(value: id))
+        return (
+            FlowContext(flow: context.flow, request: context.request, session: session), try sessionCookie(value: id)
+        )
     }
 
     /// Counts a failed answer against the account; at the flow's last attempt the flow ends and
@@ -200,7 +218,10 @@ extension Provider {
     /// Ends a flow that has no attempts left; the client hears `access_denied`.
     private func exhausted(_ context: FlowContext, requestID: String) throws -> FlowOutcome {
         guard try store.completeFlow(id: context.flow.id, now: clock.now) else { return .rejected(.completed) }
-        logger.notice("flow ended after too many attempts", [LogKey.requestID: requestID, LogKey.flowID: context.flow.id])
+        logger.notice(
+            "flow ended after too many attempts",
+            [LogKey.requestID: requestID, LogKey.flowID: context.flow.id]
+        )
         return .redirect(errorRedirect(context.request, .accessDenied("too many failed attempts")))
     }
 
@@ -224,7 +245,8 @@ extension Provider {
 
     /// The failure-budget key of a name that matches no user: a keyed hash, never the name.
     private func unknownNameKey(_ name: String) -> String {
-        "name:" + Base64URL.encode(HMAC.authenticationCode(.sha256, key: budgetKey, message: Array(name.lowercased().utf8)))
+        "name:"
+            + Base64URL.encode(HMAC.authenticationCode(.sha256, key: budgetKey, message: Array(name.lowercased().utf8)))
     }
 
 }

@@ -48,7 +48,8 @@ extension Provider {
         let flowID = try? request.parseQuery().single("flow")
         switch try loadFlow(flowID ?? nil, request: request) {
         case .failure(let rejection): return rejectionJSON(rejection)
-        case .success(let context): return try renderJSON(try nextOutcome(context, requestID: request.requestID), context)
+        case .success(let context):
+            return try renderJSON(try nextOutcome(context, requestID: request.requestID), context)
         }
     }
 
@@ -158,7 +159,10 @@ extension Provider {
     private func rejectionPage(_ rejection: FlowRejection) -> HTTPResponse {
         switch rejection {
         case .invalid:
-            return errorPage(400, "This sign-in request is not valid in this browser. Start again from the application.")
+            return errorPage(
+                400,
+                "This sign-in request is not valid in this browser. Start again from the application."
+            )
         case .expired:
             return errorPage(410, "This sign-in request has expired. Start again from the application.")
         case .completed:
@@ -198,7 +202,8 @@ extension Provider {
         case .throttled(let retryAfter):
             var response = HTTPResponse.json(
                 429,
-                JSONValue.object(["error": "too_many_attempts", "retry_after": .integer(Int64(retryAfter))]).serialized()
+                JSONValue.object(["error": "too_many_attempts", "retry_after": .integer(Int64(retryAfter))])
+                    .serialized()
             )
             response.headers.set("Retry-After", "\(retryAfter)")
             return response

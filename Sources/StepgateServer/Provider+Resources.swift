@@ -77,7 +77,10 @@ extension Provider {
                 logger.info("refresh token revoked", [LogKey.requestID: request.requestID, LogKey.clientID: client.id])
             }
         } else if let access = try? verifyAccessToken(token), access.clientID == client.id {
-            try store.revokeAccessToken(jti: access.jti, expiresAt: Date(timeIntervalSince1970: TimeInterval(access.expiresAt)))
+            try store.revokeAccessToken(
+                jti: access.jti,
+                expiresAt: Date(timeIntervalSince1970: TimeInterval(access.expiresAt))
+            )
             logger.info("access token revoked", [LogKey.requestID: request.requestID, LogKey.clientID: client.id])
         }
         return HTTPResponse(status: 200)

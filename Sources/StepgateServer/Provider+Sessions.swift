@@ -109,7 +109,10 @@ extension Provider {
             return .html(400, HTML.page(title: "Sign out", body: "<p class=\"error\">This form has expired.</p>"))
         }
         try store.deleteSession(idHash: session.idHash)
-        logger.info("session ended", [LogKey.requestID: request.requestID, LogKey.subject: session.record.userID ?? "-"])
+        logger.info(
+            "session ended",
+            [LogKey.requestID: request.requestID, LogKey.subject: session.record.userID ?? "-"]
+        )
         var response = HTTPResponse.html(200, HTML.page(title: "Signed out", body: "<p>You are signed out.</p>"))
         response.setCookie(try sessionCookie(value: "", maxAge: 0))
         return response

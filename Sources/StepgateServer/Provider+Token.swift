@@ -158,7 +158,13 @@ extension Provider {
             throw OAuthError.invalidGrant("refresh token reused")
         }
         metrics.increment("stepgate_tokens_issued_total", [("grant_type", "refresh_token")])
-        return try tokenResponse(grant: record.grant, user: user, nonce: nil, familyID: record.familyID, requestID: requestID)
+        return try tokenResponse(
+            grant: record.grant,
+            user: user,
+            nonce: nil,
+            familyID: record.familyID,
+            requestID: requestID
+        )
     }
 
     private func revokeOnReuse(_ token: RefreshTokenRecord, requestID: String) throws {
@@ -228,7 +234,10 @@ extension Provider {
         ])
         logger.info(
             "tokens issued",
-            [LogKey.requestID: requestID, LogKey.clientID: grant.clientID, LogKey.subject: user.id, LogKey.acr: grant.acr]
+            [
+                LogKey.requestID: requestID, LogKey.clientID: grant.clientID, LogKey.subject: user.id,
+                LogKey.acr: grant.acr,
+            ]
         )
         var response = HTTPResponse.json(200, body.serialized())
         response.headers.set("Cache-Control", "no-store")

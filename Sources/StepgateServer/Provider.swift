@@ -74,7 +74,11 @@ public final class Provider: Sendable {
 
     private func makeRouter() -> Router {
         var router = Router()
-        func add(_ method: HTTPMethod, _ path: String, _ handler: @escaping @Sendable (Provider, HTTPRequest) throws -> HTTPResponse) {
+        func add(
+            _ method: HTTPMethod,
+            _ path: String,
+            _ handler: @escaping @Sendable (Provider, HTTPRequest) throws -> HTTPResponse
+        ) {
             router.add(method, path) { [self] request in
                 self.funnel(request) { try handler(self, request) }
             }

@@ -101,7 +101,9 @@ enum Commands {
         }
         let isPublic = arguments.switches.contains("public")
         let fromStdin = arguments.switches.contains("secret-stdin")
-        guard !(isPublic && fromStdin) else { throw UsageError("--public and --secret-stdin exclude each other", help: help) }
+        guard !(isPublic && fromStdin) else {
+            throw UsageError("--public and --secret-stdin exclude each other", help: help)
+        }
         var secret: String?
         if fromStdin {
             guard let text = Input.readSecret(prompt: "Client secret: ") else {

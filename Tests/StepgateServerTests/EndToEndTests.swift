@@ -32,7 +32,10 @@ import Testing
             configuration.masterKeyFile = directory + "/master.key"
             configuration.passwordCost = Argon2Parameters(memoryKiB: 64, iterations: 1, parallelism: 1)
             configuration.maxBodyBytes = 4_096
-            service = try Service(configuration: configuration, logger: Logger(label: "e2e", handler: logs, minimumLevel: .trace))
+            service = try Service(
+                configuration: configuration,
+                logger: Logger(label: "e2e", handler: logs, minimumLevel: .trace)
+            )
             let (store, masterKey) = try Service.open(configuration)
             let admin = Admin(configuration: configuration, store: store, masterKey: masterKey)
             try admin.addUser(name: "erin", password: Self.password)
@@ -115,7 +118,9 @@ import Testing
         )
         #expect(tokenResponse.status == 200)
         let tokens = try JSONValue.parse(tokenResponse.body)
-        let jwks = try JWKSet(json: try JSONValue.parse(try server.send(.get, discovery["jwks_uri"]?.stringValue ?? "").body))
+        let jwks = try JWKSet(
+            json: try JSONValue.parse(try server.send(.get, discovery["jwks_uri"]?.stringValue ?? "").body)
+        )
         let idToken = try JWS.verify(tokens["id_token"]?.stringValue ?? "", keys: { jwks.key(kid: $0)?.publicKey })
         let claims = try JSONValue.parse(idToken.payload)
         #expect(claims["iss"]?.stringValue == server.base)
@@ -125,11 +130,12 @@ import Testing
         #expect(claims["amr"] == ["pwd", "otp", "mfa"])
         #expect(claims["auth_time"]?.integerValue != nil)
 
-        let secrets = [
-            Running.password, code, verifier, queryParameters(location)["code"] ?? "",
-            tokens["access_token"]?.stringValue ?? "", tokens["refresh_token"]?.stringValue ?? "",
-            tokens["id_token"]?.stringValue ?? "",
-        ] + Array(server.cookies.values) + [hidden.first { $0.0 == "csrf" }?.1 ?? ""]
+        let secrets =
+            [
+                Running.password, code, verifier, queryParameters(location)["code"] ?? "",
+                tokens["access_token"]?.stringValue ?? "", tokens["refresh_token"]?.stringValue ?? "",
+                tokens["id_token"]?.stringValue ?? "",
+            ] + Array(server.cookies.values) + [hidden.first { $0.0 == "csrf" }?.1 ?? ""]
         let logged = server.logs.text
         for secret in secrets where secret.count >= 6 {
             #expect(!logged.contains(secret), "a secret reached the log")

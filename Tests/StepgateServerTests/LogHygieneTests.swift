@@ -32,11 +32,34 @@ import Testing
         let refresh = tokens["refresh_token"]?.stringValue ?? ""
         secrets += [refresh, tokens["access_token"]?.stringValue ?? "", tokens["id_token"]?.stringValue ?? ""]
         var client = harness.browser()
-        _ = client.send(.post, "/token", form: [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "app")])
-        _ = client.send(.post, "/token", form: [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "app")])
-        _ = client.send(.post, "/introspect", form: [("token", refresh), ("client_id", "rp"), ("client_secret", Harness.rpSecret)])
-        _ = client.send(.get, "/userinfo", headers: [("Authorization", "Bearer " + (tokens["access_token"]?.stringValue ?? ""))])
-        _ = client.send(.post, "/token", form: [("grant_type", "authorization_code"), ("client_id", "rp"), ("client_secret", "guess-" + Harness.rpSecret)])
+        _ = client.send(
+            .post,
+            "/token",
+            form: [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "app")]
+        )
+        _ = client.send(
+            .post,
+            "/token",
+            form: [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "app")]
+        )
+        _ = client.send(
+            .post,
+            "/introspect",
+            form: [("token", refresh), ("client_id", "rp"), ("client_secret", Harness.rpSecret)]
+        )
+        _ = client.send(
+            .get,
+            "/userinfo",
+            headers: [("Authorization", "Bearer " + (tokens["access_token"]?.stringValue ?? ""))]
+        )
+        _ = client.send(
+            .post,
+            "/token",
+            form: [
+                ("grant_type", "authorization_code"), ("client_id", "rp"),
+                ("client_secret", "guess-" + Harness.rpSecret),
+            ]
+        )
         secrets.append("guess-" + Harness.rpSecret)
 
         #expect(harness.logs.entries.count > 10)
@@ -51,6 +74,9 @@ import Testing
         let key = try MasterKey.load(harness.configuration, random: SystemRandom())
         #expect("\(key)" == "MasterKey(<redacted>)")
         #expect(!"\(TOTP(secret: Harness.totpSecret))".contains("1234"))
-        #expect("\(HTTPRequest(method: .post, path: "/token", query: "code=secret", body: Array("x".utf8)))" == "POST /token")
+        #expect(
+            "\(HTTPRequest(method: .post, path: "/token", query: "code=secret", body: Array("x".utf8)))"
+                == "POST /token"
+        )
     }
 }

@@ -13,7 +13,13 @@ import Testing
         return try #require(harness.redeem(harness.signIn(&browser, request), request).jsonBody)
     }
 
-    func call(_ harness: Harness, _ method: HTTPMethod, _ path: String, bearer: String? = nil, form: [(String, String)]? = nil)
+    func call(
+        _ harness: Harness,
+        _ method: HTTPMethod,
+        _ path: String,
+        bearer: String? = nil,
+        form: [(String, String)]? = nil
+    )
         -> HTTPResponse
     {
         var browser = harness.browser()
@@ -70,7 +76,12 @@ import Testing
         let refresh = try tokens(harness)["refresh_token"]?.stringValue ?? ""
 
         #expect(call(harness, .post, "/revoke", form: [("token", refresh), ("client_id", "app")]).status == 200)
-        let after = call(harness, .post, "/token", form: [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "app")])
+        let after = call(
+            harness,
+            .post,
+            "/token",
+            form: [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "app")]
+        )
         #expect(after.jsonBody?["error"] == "invalid_grant")
     }
 
@@ -108,7 +119,12 @@ import Testing
         let body = try tokens(harness)
 
         for name in ["access_token", "refresh_token"] {
-            let response = call(harness, .post, "/introspect", form: [("token", body[name]?.stringValue ?? "")] + rpAuth)
+            let response = call(
+                harness,
+                .post,
+                "/introspect",
+                form: [("token", body[name]?.stringValue ?? "")] + rpAuth
+            )
             #expect(response.jsonBody?["active"] == true)
             #expect(response.jsonBody?["acr"] == "aal2")
             #expect(response.jsonBody?["amr"] == ["pwd", "otp", "mfa"])
@@ -119,7 +135,12 @@ import Testing
     @Test func introspect_reportsInactiveForUnknownAndUsedTokens() throws {
         let harness = try Harness()
         let refresh = try tokens(harness)["refresh_token"]?.stringValue ?? ""
-        _ = call(harness, .post, "/token", form: [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "app")])
+        _ = call(
+            harness,
+            .post,
+            "/token",
+            form: [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "app")]
+        )
 
         for token in ["garbage", refresh] {
             let response = call(harness, .post, "/introspect", form: [("token", token)] + rpAuth)

@@ -31,7 +31,10 @@ import Testing
         let replay = harness.redeem(location, request)
         #expect(replay.status == 400)
         #expect(replay.jsonBody?["error"] == "invalid_grant")
-        let afterReplay = post(harness, [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "app")])
+        let afterReplay = post(
+            harness,
+            [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "app")]
+        )
         #expect(afterReplay.jsonBody?["error"] == "invalid_grant")
     }
 
@@ -54,7 +57,11 @@ import Testing
         let location = freshCode(harness, request)
         let before = try harness.snapshot()
 
-        let wrong = harness.redeem(location, request, verifier: "another-verifier-" + UUID().uuidString + UUID().uuidString)
+        let wrong = harness.redeem(
+            location,
+            request,
+            verifier: "another-verifier-" + UUID().uuidString + UUID().uuidString
+        )
         #expect(wrong.jsonBody?["error"] == "invalid_grant")
         #expect(try harness.snapshot() == before)
         #expect(harness.redeem(location, request).status == 200)
@@ -143,8 +150,10 @@ import Testing
 
         let response = post(
             harness,
-            [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", request.redirectURI),
-             ("code_verifier", request.verifier)] + Self.badClientAuth[index]
+            [
+                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", request.redirectURI),
+                ("code_verifier", request.verifier),
+            ] + Self.badClientAuth[index]
         )
         #expect(response.status == 401)
         #expect(response.jsonBody?["error"] == "invalid_client")
@@ -183,8 +192,10 @@ import Testing
 
         let refreshed = post(
             harness,
-            [("grant_type", "refresh_token"), ("refresh_token", first["refresh_token"]?.stringValue ?? ""),
-             ("client_id", "app")]
+            [
+                ("grant_type", "refresh_token"), ("refresh_token", first["refresh_token"]?.stringValue ?? ""),
+                ("client_id", "app"),
+            ]
         )
         #expect(refreshed.status == 200)
         let body = try #require(refreshed.jsonBody)
@@ -219,8 +230,10 @@ import Testing
 
         let response = post(
             harness,
-            [("grant_type", "refresh_token"), ("refresh_token", first["refresh_token"]?.stringValue ?? ""),
-             ("client_id", "rp"), ("client_secret", Harness.rpSecret)]
+            [
+                ("grant_type", "refresh_token"), ("refresh_token", first["refresh_token"]?.stringValue ?? ""),
+                ("client_id", "rp"), ("client_secret", Harness.rpSecret),
+            ]
         )
         #expect(response.jsonBody?["error"] == "invalid_grant")
         #expect(try harness.snapshot() == before)
@@ -236,8 +249,10 @@ import Testing
         #expect(harness.redeem(pending, request).jsonBody?["error"] == "invalid_grant")
         let refreshed = post(
             harness,
-            [("grant_type", "refresh_token"), ("refresh_token", tokens["refresh_token"]?.stringValue ?? ""),
-             ("client_id", "app")]
+            [
+                ("grant_type", "refresh_token"), ("refresh_token", tokens["refresh_token"]?.stringValue ?? ""),
+                ("client_id", "app"),
+            ]
         )
         #expect(refreshed.jsonBody?["error"] == "invalid_grant")
         var browser = harness.browser()

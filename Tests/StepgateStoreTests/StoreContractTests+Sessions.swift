@@ -70,7 +70,9 @@ extension StoreContractTests {
         _ = try fixture.store.recordAuthentication(sessionIDHash: Sample.sessionHash(), userID: "user-1", event: event)
         try fixture.store.insertFlow(Sample.flow())
 
-        #expect(try fixture.store.rotateSession(from: Sample.sessionHash(), to: Sample.sessionHash(7), lastSeenAt: Sample.at(9)))
+        #expect(
+            try fixture.store.rotateSession(from: Sample.sessionHash(), to: Sample.sessionHash(7), lastSeenAt: Sample.at(9))
+        )
         #expect(try fixture.store.session(idHash: Sample.sessionHash()) == nil)
         let moved = try fixture.store.session(idHash: Sample.sessionHash(7))
         #expect(moved?.userID == "user-1")
@@ -86,7 +88,12 @@ extension StoreContractTests {
         try Sample.seed(fixture.store)
 
         try fixture.expectUnchanged { () throws in
-            #expect(try fixture.store.rotateSession(from: Sample.sessionHash(9), to: Sample.sessionHash(8), lastSeenAt: Sample.now) == false)
+            let rotated = try fixture.store.rotateSession(
+                from: Sample.sessionHash(9),
+                to: Sample.sessionHash(8),
+                lastSeenAt: Sample.now
+            )
+            #expect(rotated == false)
         }
     }
 
