@@ -34,7 +34,11 @@ import Testing
     }
 
     @Test func request_cookiesJoinsCookieHeaders() {
-        let request = HTTPRequest(method: .get, path: "/", headers: HTTPHeaders([("Cookie", "a=1"), ("cookie", "b=2")]))
+        let request = HTTPRequest(
+            method: .get,
+            path: "/",
+            headers: HTTPHeaders([("Cookie", "a=1"), ("cookie", "b=2")])
+        )
         #expect(request.cookies == ["a": "1", "b": "2"])
     }
 }

@@ -32,7 +32,9 @@ import Testing
             return response
         }
         let cookies = try test.send(.get, "/").headers.values("set-cookie")
-        #expect(cookies == ["a=1; Path=/; HttpOnly; Secure; SameSite=Lax", "b=2; Path=/; HttpOnly; Secure; SameSite=Lax"])
+        #expect(
+            cookies == ["a=1; Path=/; HttpOnly; Secure; SameSite=Lax", "b=2; Path=/; HttpOnly; Secure; SameSite=Lax"]
+        )
     }
 
     @Test func send_toClosedPortFailsToConnect() throws {

@@ -16,7 +16,9 @@ import Testing
         #expect(Self.request(authorization: header).bearerToken == token)
     }
 
-    @Test(arguments: ["Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Bearertok", "Bearer a b", "Bearer =abc", "Bearer a=b", "Bearer é"])
+    @Test(arguments: [
+        "Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Bearertok", "Bearer a b", "Bearer =abc", "Bearer a=b", "Bearer é",
+    ])
     func bearerToken_rejectsInvalidHeader(_ header: String) {
         #expect(Self.request(authorization: header).bearerToken == nil)
     }

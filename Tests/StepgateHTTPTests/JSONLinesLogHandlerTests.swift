@@ -74,7 +74,10 @@ import Testing
         let output = try logThroughPipe { logger in
             DispatchQueue.concurrentPerform(iterations: 8) { thread in
                 for index in 0..<50 {
-                    logger.info("line", [LogKey.count: "\(thread)-\(index)", LogKey.reason: String(repeating: "x", count: 300)])
+                    logger.info(
+                        "line",
+                        [LogKey.count: "\(thread)-\(index)", LogKey.reason: String(repeating: "x", count: 300)]
+                    )
                 }
             }
         }
