@@ -52,7 +52,11 @@ private final class EasyHandle {
                 // Safety: curl reads POSTFIELDS during perform only; the bytes live for this closure.
                 if !request.body.isEmpty && request.method != .head {
                     _ = stepgate_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
-                    _ = stepgate_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress))
+                    _ = stepgate_curl_setopt_pointer(
+                        handle,
+                        CURLOPT_POSTFIELDS,
+                        UnsafeMutableRawPointer(mutating: body.baseAddress)
+                    )
                 }
                 return curl_easy_perform(handle)
             }

@@ -22,6 +22,21 @@ extension HTTPResponse {
         )
     }
 
+    /// A 200 HTML page (a defaulted first unlabelled parameter cannot be left out in Swift).
+    public static func html(_ text: String) -> HTTPResponse {
+        html(200, text)
+    }
+
+    /// A 200 JSON document.
+    public static func json(_ body: [UInt8]) -> HTTPResponse {
+        json(200, body)
+    }
+
+    /// A 200 plain-text answer.
+    public static func text(_ text: String) -> HTTPResponse {
+        self.text(200, text)
+    }
+
     /// A redirect with an empty body; 303 (See Other) makes the browser follow with GET.
     ///
     /// `location` is sent as given: callers pass only URLs they built or validated, never one

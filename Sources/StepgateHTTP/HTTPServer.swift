@@ -10,6 +10,9 @@ import Synchronization
 /// the body limit already enforced. Every response leaves with the security headers of
 /// `Configuration` (unless the handler set them) and `X-Request-ID`; each request writes one
 /// `info` access line (method, route, status, duration, request ID: never query, headers or body).
+///
+/// Body limit: a `Content-Length` over `maxBodyBytes` gets 413 before any body byte is read; a
+/// chunked body that grows past it has its connection closed without a response.
 public final class HTTPServer: Sendable {
     private let context: ServerContext
     private let running = Mutex<Daemon?>(nil)
@@ -20,7 +23,12 @@ public final class HTTPServer: Sendable {
         logger: Logger,
         handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse
     ) {
-        context = ServerContext(configuration: configuration, logger: logger, knownRoutes: nil, handler: handler)
+        context = ServerContext(
+            configuration: configuration,
+            logger: logger,
+            knownRoutes: nil,
+            handler: handler
+        )
     }
 
     /// Builds a stopped server that routes with `router` and logs only its registered routes
@@ -65,6 +73,8 @@ public final class HTTPServer: Sendable {
 
     /// Stops gracefully: stops accepting, waits for in-flight requests (at most
     /// `connectionTimeoutSeconds`), then closes every connection. Idempotent; blocks until done.
+    ///
+    /// Never call it from a handler: it would wait for that very request.
     public func stop() {
         running.withLock { (daemon: inout Daemon?) in
             guard let current = daemon else { return }

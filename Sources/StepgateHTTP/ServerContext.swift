@@ -65,7 +65,8 @@ final class ServerContext: Sendable {
             uploadSize.pointee = 0
             if state.finished { return .YES }
             guard state.body.count + count <= configuration.maxBodyBytes, let upload else {
-                // A body without Content-Length grew too large; no response can be queued mid-body.
+                // Known gap: libmicrohttpd 0.9.75 refuses to queue a response mid-body, so a chunked
+                // body past the limit gets no 413; the connection is closed and the log says 413.
                 state.finished = true
                 log(state, status: 413)
                 return .NO
@@ -98,7 +99,11 @@ final class ServerContext: Sendable {
     }
 
     /// Adds the security headers, queues the response and writes the access log line.
-    private func respond(_ connection: OpaquePointer, _ state: RequestState, _ response: HTTPResponse) -> MHD_Result {
+    private func respond(
+        _ connection: OpaquePointer,
+        _ state: RequestState,
+        _ response: HTTPResponse
+    ) -> MHD_Result {
         state.finished = true
         var response = response
         if !ResponseWriter.isValid(response) {

@@ -36,9 +36,8 @@ public struct SetCookie: Sendable, Equatable {
     ) throws(CookieError) {
         guard !name.isEmpty, name.utf8.allSatisfy(Self.isTokenByte) else { throw CookieError(.invalidName) }
         guard Self.isValidValue(value) else { throw CookieError(.invalidValue) }
-        guard !path.isEmpty, path.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ";") }) else {
-            throw CookieError(.invalidPath)
-        }
+        let isPathByte: (UInt8) -> Bool = { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ";") }
+        guard !path.isEmpty, path.utf8.allSatisfy(isPathByte) else { throw CookieError(.invalidPath) }
         if sameSite == .none && !secure { throw CookieError(.invalidAttributes, "SameSite=None needs Secure") }
         if name.hasPrefix("__Secure-") && !secure { throw CookieError(.invalidAttributes, "prefix needs Secure") }
         if name.hasPrefix("__Host-") && (!secure || path != "/") {
@@ -54,7 +53,11 @@ public struct SetCookie: Sendable, Equatable {
     }
 
     /// A cookie that tells the browser to delete `name` at `path` (`Max-Age=0`, empty value).
-    public static func removal(name: String, path: String = "/", secure: Bool = true) throws(CookieError) -> SetCookie {
+    public static func removal(
+        name: String,
+        path: String = "/",
+        secure: Bool = true
+    ) throws(CookieError) -> SetCookie {
         try SetCookie(name: name, value: "", path: path, maxAge: 0, secure: secure)
     }
 

@@ -5,28 +5,32 @@ import Glibc
 public enum SignalWaiter {
     /// Blocks until SIGINT or SIGTERM arrives, then returns.
     ///
-    /// Both signals are ignored by default handling while waiting (so neither kills the process
-    /// mid-shutdown) and seen through dispatch sources. On return the default handling is back:
-    /// a second signal during a slow shutdown ends the process.
+    /// The default handling of both signals is set to ignore, then dispatch signal sources
+    /// watch them (on Linux, libdispatch installs its own handler and reads a signalfd). Both
+    /// stay caught after the return, so a second signal during shutdown does not kill the
+    /// process halfway; call once per process.
     public static func waitForTermination() {
         waitForTermination(whenReady: {})
     }
 
-    /// As `waitForTermination()`, calling `whenReady` once the signals are being watched.
+    /// As `waitForTermination()`, calling `whenReady` once both sources are registered (a signal
+    /// raised before that point could be dropped as ignored).
     static func waitForTermination(whenReady: () -> Void) {
         let signals = [SIGINT, SIGTERM]
         let queue = DispatchQueue(label: "stepgate.signals")
         let arrived = DispatchSemaphore(value: 0)
+        let registered = DispatchSemaphore(value: 0)
         let sources = signals.map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setRegistrationHandler { registered.signal() }
             source.setEventHandler { arrived.signal() }
             source.resume()
             return source
         }
+        for _ in sources { registered.wait() }
         whenReady()
         arrived.wait()
         for source in sources { source.cancel() }
-        for number in signals { signal(number, SIG_DFL) }
     }
 }
