@@ -110,8 +110,10 @@ import Testing
         let request = ClientRequest()
         let location = freshCode(harness, request)
         harness.clock.advance(by: 61)
+        let before = try harness.snapshot()
 
         #expect(harness.redeem(location, request).jsonBody?["error"] == "invalid_grant")
+        #expect(try harness.snapshot() == before)
     }
 
     @Test func confidentialClient_authenticatesWithBasicOrPost() throws {
@@ -162,8 +164,10 @@ import Testing
 
     @Test func unsupportedGrantType_isRefused() throws {
         let harness = try Harness()
+        let before = try harness.snapshot()
         let response = post(harness, [("grant_type", "password"), ("client_id", "app")])
         #expect(response.jsonBody?["error"] == "unsupported_grant_type")
+        #expect(try harness.snapshot() == before)
     }
 
     @Test func malformedAndOversizedBodies_areRefused() throws {
