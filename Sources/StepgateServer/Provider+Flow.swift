@@ -126,6 +126,10 @@ extension Provider {
                 )
             )
         }
+        if passwords.needsRehash(user.passwordHash) {
+            // The cost was raised in the configuration: upgrade the hash while the password is at hand.
+            _ = try store.updatePasswordHash(userID: user.id, passwordHash: try passwords.hash(Array(password.utf8)))
+        }
         let (next, cookie) = try answerAccepted(context)
         logger.info("password accepted", [LogKey.requestID: requestID, LogKey.subject: user.id])
         return FlowAnswer(outcome: try nextOutcome(next, requestID: requestID), cookie: cookie, context: next)

@@ -280,6 +280,19 @@ import Testing
         #expect(!cookie.contains("Domain"))
     }
 
+    @Test func signIn_upgradesPasswordHashWhenCostChanged() throws {
+        let harness = try Harness { $0.passwordCost = Argon2Parameters(memoryKiB: 128, iterations: 1, parallelism: 1) }
+        let weak = try PasswordHasher(parameters: Argon2Parameters(memoryKiB: 64, iterations: 1, parallelism: 1))
+            .hash(Array(Harness.password.utf8))
+        _ = try harness.store.updatePasswordHash(userID: harness.alice.id, passwordHash: weak)
+        var browser = harness.browser()
+
+        #expect(harness.signIn(&browser, ClientRequest(acr: "aal1")) != nil)
+        let stored = try #require(try harness.store.user(id: harness.alice.id)?.passwordHash)
+        #expect(stored != weak)
+        #expect(stored.contains("m=128"))
+    }
+
     @Test func logout_endsSession() throws {
         let harness = try Harness()
         var browser = harness.browser()
