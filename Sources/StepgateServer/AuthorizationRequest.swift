@@ -20,7 +20,8 @@ struct AuthorizationRequest: Sendable, Hashable {
     var maxAge: Int?
     var prompt: Prompt?
     var loginHint: String?
-    /// For `prompt=login`: only authentication events at or after this instant count.
+    /// Only authentication events at or after this instant count: the request's instant for
+    /// `prompt=login`, the request's instant minus `max_age` for `max_age`, the later of the two.
     var notBefore: Date?
 
     enum Prompt: String, Sendable {

@@ -36,7 +36,12 @@ extension Provider {
             return .redirect(to: errorRedirect(redirectURI, error, state: state))
         }
         let now = clock.now
-        if authRequest.prompt == .login { authRequest.notBefore = now }
+        // max_age counts from this request, not from each later page of the flow (OIDC Core
+        // §3.1.2.1), and prompt=login means from now: fix the cutoff once and store it.
+        var cutoffs: [Date] = []
+        if authRequest.prompt == .login { cutoffs.append(now) }
+        if let maxAge = authRequest.maxAge { cutoffs.append(now.addingTimeInterval(-TimeInterval(maxAge))) }
+        authRequest.notBefore = cutoffs.max()
 
         let existing = try loadSession(request)
         if let session = existing, session.record.userID != nil, authRequest.prompt != .login,
@@ -79,7 +84,8 @@ extension Provider {
 
     /// The requirement groups of the requested level that the session's counted events do not meet.
     ///
-    /// Events before `notBefore` (prompt=login) and older than `max_age` do not count.
+    /// Events before `notBefore` (the request's instant for prompt=login, the request's instant
+    /// minus `max_age`) do not count.
     func missingMethods(_ request: AuthorizationRequest, _ session: SessionContext) throws -> [Set<
         AuthenticationMethod
     >] {
@@ -90,8 +96,7 @@ extension Provider {
             for: level,
             events: countedEvents(request, session),
             lastSeen: session.record.lastSeenAt,
-            now: clock.now,
-            maxAge: request.maxAge.map(TimeInterval.init)
+            now: clock.now
         )
     }
 
@@ -107,17 +112,11 @@ extension Provider {
         let policy = configuration.assurance
         let now = clock.now
         let events = countedEvents(request, session)
-        let maxAge = request.maxAge.map(TimeInterval.init)
         guard let userID = session.record.userID,
             let required = policy.level(named: request.acr),
-            let achieved = policy.achievedLevel(
-                events: events,
-                lastSeen: session.record.lastSeenAt,
-                now: now,
-                maxAge: maxAge
-            ),
+            let achieved = policy.achievedLevel(events: events, lastSeen: session.record.lastSeenAt, now: now),
             policy.meets(achieved, required),
-            let authTime = policy.authTime(events: events, level: achieved, now: now, maxAge: maxAge)
+            let authTime = policy.authTime(events: events, level: achieved, now: now)
         else {
             throw OAuthError.unmetAuthenticationRequirements("session does not prove the requested level")
         }
@@ -127,7 +126,7 @@ extension Provider {
             userID: userID,
             scope: request.scope,
             acr: achieved.name,
-            amr: policy.amr(events: events, level: achieved, now: now, maxAge: maxAge),
+            amr: policy.amr(events: events, level: achieved, now: now),
             authTime: authTime
         )
         try store.insertAuthorizationCode(

@@ -121,6 +121,28 @@ import Testing
         #expect(authTime == Int64(harness.clock.now.timeIntervalSince1970))
     }
 
+    @Test func maxAgeZero_asksAgain_andCompletesAcrossSeconds() throws {
+        let harness = try Harness()
+        var browser = harness.browser()
+        _ = harness.signIn(&browser, ClientRequest(acr: "aal2"))
+        harness.clock.advance(by: 30)
+
+        let request = ClientRequest(acr: "aal2", maxAge: 0)
+        let start = harness.authorize(&browser, request)
+        let page = harness.open(&browser, start.location)
+        #expect(page.hiddenField("step") == "password")
+        harness.clock.advance(by: 7)
+        let otp = harness.answer(&browser, page, harness.passwordFields())
+        #expect(otp.hiddenField("step") == "otp")
+        harness.clock.advance(by: 9)
+        let done = harness.answer(&browser, otp, [("otp", harness.totp())])
+        #expect(done.status == 303)
+        let body = try #require(harness.redeem(done.location, request).jsonBody)
+        let claims = try harness.claims(body["id_token"]?.stringValue)
+        #expect(claims["acr"] == "aal2")
+        #expect(claims["auth_time"]?.integerValue == Int64(harness.clock.now.timeIntervalSince1970))
+    }
+
     @Test func promptLogin_forcesFreshAuthentication() throws {
         let harness = try Harness()
         var browser = harness.browser()
