@@ -34,19 +34,22 @@ extension Provider {
     func authenticateClient(_ request: HTTPRequest, _ form: FormData, allowPublic: Bool = true) throws -> ClientRecord {
         var id: String?
         var secret: String?
-        let postedID = try? form.single("client_id")
-        let postedSecret = try? form.single("client_secret")
+        guard form.values("client_id").count <= 1, form.values("client_secret").count <= 1 else {
+            throw OAuthError.invalidRequest("client credentials repeated")
+        }
+        let postedID = form.value("client_id")
+        let postedSecret = form.value("client_secret")
         if let header = request.headers["Authorization"] {
             guard let basic = Self.basicCredentials(header), postedSecret == nil else {
                 throw OAuthError.invalidClient("malformed or doubled client authentication")
             }
-            if let postedID = postedID ?? nil, postedID != basic.id {
+            if let postedID, postedID != basic.id {
                 throw OAuthError.invalidClient("client_id differs from the Basic credentials")
             }
             (id, secret) = (basic.id, basic.secret)
         } else {
-            id = postedID ?? nil
-            secret = postedSecret ?? nil
+            id = postedID
+            secret = postedSecret
         }
         guard let id, !id.isEmpty, let client = try store.client(id: id) else {
             throw OAuthError.invalidClient("unknown client")

@@ -162,6 +162,16 @@ import Testing
         #expect(try harness.snapshot() == before)
     }
 
+    @Test func repeatedClientCredentials_areInvalidRequest() throws {
+        let harness = try Harness()
+        let response = post(
+            harness,
+            [("grant_type", "refresh_token"), ("refresh_token", "x"), ("client_id", "app"), ("client_secret", "a"),
+             ("client_secret", "b")]
+        )
+        #expect(response.jsonBody?["error"] == "invalid_request")
+    }
+
     @Test func unsupportedGrantType_isRefused() throws {
         let harness = try Harness()
         let before = try harness.snapshot()
