@@ -166,8 +166,10 @@ import Testing
         let harness = try Harness()
         let response = post(
             harness,
-            [("grant_type", "refresh_token"), ("refresh_token", "x"), ("client_id", "app"), ("client_secret", "a"),
-             ("client_secret", "b")]
+            [
+                ("grant_type", "refresh_token"), ("refresh_token", "x"), ("client_id", "app"), ("client_secret", "a"),
+                ("client_secret", "b"),
+            ]
         )
         #expect(response.jsonBody?["error"] == "invalid_request")
     }

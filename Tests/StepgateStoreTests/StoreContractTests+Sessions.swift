@@ -71,7 +71,11 @@ extension StoreContractTests {
         try fixture.store.insertFlow(Sample.flow())
 
         #expect(
-            try fixture.store.rotateSession(from: Sample.sessionHash(), to: Sample.sessionHash(7), lastSeenAt: Sample.at(9))
+            try fixture.store.rotateSession(
+                from: Sample.sessionHash(),
+                to: Sample.sessionHash(7),
+                lastSeenAt: Sample.at(9)
+            )
         )
         #expect(try fixture.store.session(idHash: Sample.sessionHash()) == nil)
         let moved = try fixture.store.session(idHash: Sample.sessionHash(7))
