@@ -55,8 +55,16 @@ let package = Package(
         ),
 
         .testTarget(name: "StepgateCryptoTests", dependencies: ["StepgateCrypto"], swiftSettings: strict),
-        .testTarget(name: "StepgateCoreTests", dependencies: ["StepgateCore", "StepgateCrypto"], swiftSettings: strict),
-        .testTarget(name: "StepgateStoreTests", dependencies: ["StepgateStore", "StepgateCrypto"], swiftSettings: strict),
+        .testTarget(
+            name: "StepgateCoreTests",
+            dependencies: ["StepgateCore", "StepgateCrypto"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "StepgateStoreTests",
+            dependencies: ["StepgateStore", "StepgateCrypto"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "StepgateHTTPTests", dependencies: ["StepgateHTTP", "StepgateCore"], swiftSettings: strict),
         .testTarget(
             name: "StepgateServerTests",
