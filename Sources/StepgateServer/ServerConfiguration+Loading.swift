@@ -141,9 +141,9 @@ struct ConfigReader {
         guard let (value, origin) = raw("issuer") else { return }
         let trimmed = value.hasSuffix("/") ? String(value.dropLast()) : value
         guard let url = URL(string: trimmed), let scheme = url.scheme, scheme == "https" || scheme == "http",
-            url.host != nil, url.query == nil, url.fragment == nil, url.user == nil
+            url.host != nil, url.query == nil, url.fragment == nil, url.user == nil, url.path.isEmpty
         else {
-            problems.append("issuer (\(origin)): expected an http or https URL without query or fragment")
+            problems.append("issuer (\(origin)): expected an http or https URL without path, query or fragment")
             return
         }
         config.issuer = trimmed

@@ -115,6 +115,11 @@ import Testing
         #expect(!found.joined().contains(secret))
     }
 
+    @Test(arguments: ["ftp://id.example", "https://id.example/auth", "https://id.example?x=1", "id.example", ""])
+    func badIssuer_isAProblem(issuer: String) {
+        #expect(problems(nil, environment: ["STEPGATE_ISSUER": issuer]).contains { $0.hasPrefix("issuer") })
+    }
+
     @Test func duplicateKeys_andUnknownDefaultLevel_areProblems() {
         #expect(problems("listen = 127.0.0.1:1\nlisten = 127.0.0.1:2\n").contains { $0.contains("already set") })
         #expect(problems("default_acr = platinum\n").contains { $0.hasPrefix("default_acr") })
