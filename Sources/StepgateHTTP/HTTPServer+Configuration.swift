@@ -25,9 +25,7 @@ extension HTTPServer {
         public var connectionTimeoutSeconds: Int = 30
         public var maxHeaderBytes: Int = 16_384
         public var maxBodyBytes: Int = 65_536
-        public var contentSecurityPolicy: String =
-            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-            + "frame-ancestors 'none'; base-uri 'none'"
+        public var contentSecurityPolicy: String = ContentSecurityPolicy.policy()
         public var strictTransportSecurity: Bool = false
 
         public init() {}

@@ -149,7 +149,15 @@ extension Provider {
                     </form>
                     """
             }
-            return .html(failed ? 400 : 200, HTML.page(title: title, body: body))
+            var response = HTTPResponse.html(failed ? 400 : 200, HTML.page(title: title, body: body))
+            // The form's last answer redirects to the client; the browser checks that redirect
+            // against form-action, so the client's origin is named here and nowhere else.
+            let clientOrigin = ContentSecurityPolicy.source(forRedirectURI: context.request.redirectURI)
+            response.headers.set(
+                "Content-Security-Policy",
+                ContentSecurityPolicy.policy(formActions: clientOrigin.map { [$0] } ?? [])
+            )
+            return response
         }
     }
 

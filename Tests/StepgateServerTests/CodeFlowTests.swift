@@ -57,6 +57,23 @@ import Testing
         #expect(session.events.map(\.level) == ["aal1", "aal2"])
     }
 
+    /// Browsers check the redirect that ends a form submission against `form-action`: the sign-in
+    /// pages must allow the client's origin, or a client on another origin never gets its code.
+    @Test func flowPages_allowFormRedirectToTheClientOrigin() throws {
+        let harness = try Harness()
+        var browser = harness.browser()
+        let start = harness.authorize(&browser, ClientRequest(acr: "aal2"))
+        let passwordPage = harness.open(&browser, start.location)
+        let expected = "form-action 'self' https://app.example;"
+        #expect(passwordPage.headers["Content-Security-Policy"]?.contains(expected) == true)
+        #expect(passwordPage.headers["Content-Security-Policy"]?.contains("default-src 'none'") == true)
+        let otpPage = harness.answer(&browser, passwordPage, harness.passwordFields())
+        #expect(otpPage.headers["Content-Security-Policy"]?.contains(expected) == true)
+        let wrong = harness.answer(&browser, otpPage, [("otp", "000000")])
+        #expect(wrong.status == 400)
+        #expect(wrong.headers["Content-Security-Policy"]?.contains(expected) == true)
+    }
+
     @Test func aal1_asksOnlyPassword() throws {
         let harness = try Harness()
         var browser = harness.browser()
