@@ -18,6 +18,8 @@ enum HTML {
     }
 
     /// A whole page around `body` (already escaped), with the shared stylesheet.
+    ///
+    /// The empty `data:` icon stops browsers from asking for `/favicon.ico`, which would be a 404.
     static func page(title: String, body: String) -> String {
         """
         <!doctype html>
@@ -26,6 +28,7 @@ enum HTML {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(escape(title)) · Stepgate</title>
+        <link rel="icon" href="data:,">
         <link rel="stylesheet" href="/static/style.css">
         </head>
         <body>
@@ -52,5 +55,11 @@ enum HTML {
         .note { color: #5a6275; font-size: .9rem; }
         code, pre { background: #eef0f4; padding: .1rem .3rem; border-radius: 4px; overflow-x: auto; }
         pre { padding: .8rem; }
+        a { color: #2457c5; }
+        input:focus-visible, button:focus-visible, a:focus-visible { outline: 2px solid #2457c5;
+               outline-offset: 2px; }
+        table { border-collapse: collapse; margin: 1rem 0; }
+        th { text-align: left; padding: .25rem 1rem .25rem 0; font-weight: 600; vertical-align: top; }
+        td { padding: .25rem 0; overflow-wrap: anywhere; }
         """
 }
