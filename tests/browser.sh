@@ -52,6 +52,10 @@ data="$work/data"
 printf '%s\n' "$password" | "$bin" user add demo --data "$data" >/dev/null
 "$bin" factor add demo totp --secret "$secret" --data "$data" >/dev/null
 "$bin" client add demo --public --redirect-uri "$issuer/demo/callback" --data "$data" >/dev/null
+# A second public client on another origin (same server, other host name): the browser must be
+# allowed to follow the sign-in form's redirect there.
+other_redirect="http://127.0.0.1:$port/rp/callback"
+"$bin" client add rp --public --redirect-uri "$other_redirect" --data "$data" >/dev/null
 "$bin" serve --data "$data" --listen "127.0.0.1:$port" --issuer "$issuer" --demo 2>"$work/serve.log" &
 server_pid=$!
 for _ in $(seq 1 100); do
@@ -67,7 +71,7 @@ fi
 
 status=0
 setsid timeout 300 "$venv/bin/python" "$root/tests/browser/demo_flow.py" "$issuer" "$password" "$secret" \
-  "$shots" &
+  "$shots" "$other_redirect" &
 browser_pid=$!
 wait "$browser_pid" || status=$?
 browser_pid=""

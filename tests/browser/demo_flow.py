@@ -1,22 +1,28 @@
 #!/usr/bin/env python3
 """Drives the demo bank at /demo in headless Chromium, as a person would, against a real server.
 
-Usage: demo_flow.py BASE_URL PASSWORD TOTP_SECRET SCREENSHOT_DIR
+Usage: demo_flow.py BASE_URL PASSWORD TOTP_SECRET SCREENSHOT_DIR OTHER_ORIGIN_REDIRECT_URI
+
+OTHER_ORIGIN_REDIRECT_URI is the redirect URI of the public client `rp`, on another origin than
+BASE_URL (the same server as http://127.0.0.1:PORT is enough: the browser only has to get there).
 
 Fields are found by their autocomplete attributes (username, current-password, one-time-code),
 the way password managers and test tools find them. Prints one line per check and a final line
 `browser: N passed, M failed`; exits 1 on any failure.
 """
 import base64
+import hashlib
 import hmac
 import os
 import struct
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -99,7 +105,7 @@ def make_driver(tmp):
 
 
 def main():
-    base, password, secret, shots = sys.argv[1:5]
+    base, password, secret, shots, other_redirect = sys.argv[1:6]
     os.makedirs(shots, exist_ok=True)
     run = Run()
     console = []
@@ -145,10 +151,22 @@ def main():
         path = os.path.join(shots, name + ".png")
         expect(driver.save_screenshot(path), "screenshot %s not written" % name)
 
+    def settled(read):
+        """Runs `read` until the page stops changing under it (a node replaced mid-read is retried)."""
+        def attempt(_):
+            try:
+                return read() or None
+            except WebDriverException:
+                return None
+        return WebDriverWait(driver, WAIT_SECONDS).until(attempt)
+
     def claims():
         """The claims table of the demo's result page as {name: text}."""
-        rows = driver.find_elements(By.CSS_SELECTOR, "table tr")
-        return {row.find_element(By.TAG_NAME, "th").text: row.find_element(By.TAG_NAME, "td").text for row in rows}
+        def read():
+            rows = driver.find_elements(By.CSS_SELECTOR, "table tr")
+            return {row.find_element(By.TAG_NAME, "th").text: row.find_element(By.TAG_NAME, "td").text
+                    for row in rows}
+        return settled(read)
 
     def open_browser():
         nonlocal driver
@@ -238,8 +256,8 @@ def main():
         wait_for(PASSWORD)
 
     def password_alone_gives_aal1():
-        driver.find_element(By.CSS_SELECTOR, USERNAME).send_keys("demo")
-        field = driver.find_element(By.CSS_SELECTOR, PASSWORD)
+        wait_for(USERNAME).send_keys("demo")
+        field = wait_for(PASSWORD)
         field.send_keys(password)
         submit(field)
         wait_for_path("/demo/callback")
@@ -247,6 +265,31 @@ def main():
         shown = claims()
         expect(shown.get("acr") == '"aal1"', "acr was %r" % shown.get("acr"))
         expect(shown.get("amr") == '["pwd"]', "amr was %r" % shown.get("amr"))
+
+    def other_origin_client_gets_code():
+        verifier = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        query = urllib.parse.urlencode({
+            "response_type": "code", "client_id": "rp", "redirect_uri": other_redirect, "scope": "openid",
+            "state": "browser-state", "nonce": "browser-nonce", "code_challenge": challenge,
+            "code_challenge_method": "S256", "acr_values": "aal1", "prompt": "login",
+        })
+        driver.get(base + "/authorize?" + query)
+        wait_for_path("/login?flow=")
+        username = wait_for(USERNAME)
+        if username.get_attribute("readonly") is None:
+            username.send_keys("demo")
+        field = wait_for(PASSWORD)
+        field.send_keys(password)
+        field.find_element(By.XPATH, "ancestor::form//button[@type='submit']").click()
+        try:
+            WebDriverWait(driver, WAIT_SECONDS).until(lambda d: d.current_url.startswith(other_redirect))
+        except Exception:
+            blocked = [e.get("message", "")[:200] for e in driver.get_log("browser") if "form-action" in e.get("message", "")]
+            raise AssertionError("browser stayed on %s%s" % (driver.current_url, (": " + blocked[0]) if blocked else ""))
+        collect_console()
+        arrived = urllib.parse.parse_qs(urllib.parse.urlsplit(driver.current_url).query)
+        expect(arrived.get("state") == ["browser-state"] and arrived.get("code"), "redirect carried %r" % arrived)
 
     try:
         run.check("chromium starts headless", open_browser)
@@ -262,6 +305,8 @@ def main():
         run.check("after logout View balance asks for the password again", balance_asks_password_again)
         run.check("password alone then completes at aal1 with amr [pwd]", password_alone_gives_aal1)
         run.soft_check("no console errors or CSP violations on the later pages (reuse, logout)", no_console_errors)
+        run.soft_check("a client on another origin gets its code after the HTML sign-in form (CSP form-action)",
+                       other_origin_client_gets_code)
     finally:
         if driver is not None:
             driver.quit()
