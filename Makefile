@@ -32,13 +32,14 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# One build, then every Swift suite in one process, the command-line contract, and Authlib
-# (an OpenID Connect client that is not ours) against a real server.
+# One build, then every Swift suite in one process, the command-line contract, Authlib (an
+# OpenID Connect client that is not ours) against a real server, and the demo in headless Chromium.
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	tests/cli.sh .build/debug/stepgate
 	tests/interop.sh .build/debug/stepgate
+	tests/browser.sh .build/debug/stepgate
 
 demo: release
 	@scripts/demo.sh "$(DEMO_DATA)" "$(DEMO_LISTEN)"

@@ -147,7 +147,9 @@ extension AuthorizationRequest {
         if let maxAge { object["max_age"] = .integer(Int64(maxAge)) }
         if let prompt { object["prompt"] = .string(prompt.rawValue) }
         if let loginHint { object["login_hint"] = .string(loginHint) }
-        if let notBefore { object["not_before"] = .integer(Int64(notBefore.timeIntervalSince1970)) }
+        if let notBefore {
+            object["not_before_ms"] = .integer(Int64((notBefore.timeIntervalSince1970 * 1000).rounded(.down)))
+        }
         return .object(object)
     }
 
@@ -171,7 +173,7 @@ extension AuthorizationRequest {
             maxAge: value["max_age"]?.integerValue.map { Int($0) },
             prompt: value["prompt"]?.stringValue.flatMap(Prompt.init(rawValue:)),
             loginHint: value["login_hint"]?.stringValue,
-            notBefore: value["not_before"]?.integerValue.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+            notBefore: value["not_before_ms"]?.integerValue.map { Date(timeIntervalSince1970: TimeInterval($0) / 1000) }
         )
     }
 

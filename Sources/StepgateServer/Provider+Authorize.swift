@@ -37,7 +37,9 @@ extension Provider {
         }
         let now = clock.now
         // max_age counts from this request, not from each later page of the flow (OIDC Core
-        // §3.1.2.1), and prompt=login means from now: fix the cutoff once and store it.
+        // §3.1.2.1), and prompt=login means from now: fix the cutoff once and store it. Both the
+        // cutoff and the events are kept to the millisecond, so an answer given within the same
+        // second as the request counts and an event from before it does not.
         var cutoffs: [Date] = []
         if authRequest.prompt == .login { cutoffs.append(now) }
         if let maxAge = authRequest.maxAge { cutoffs.append(now.addingTimeInterval(-TimeInterval(maxAge))) }

@@ -55,6 +55,10 @@ struct SQLiteRow {
         StoreCoding.date(seconds: try int64(index))
     }
 
+    func dateMilliseconds(_ index: Int32) throws -> Date {
+        StoreCoding.date(milliseconds: try int64(index))
+    }
+
     func dateOrNil(_ index: Int32) throws -> Date? {
         try int64OrNil(index).map(StoreCoding.date(seconds:))
     }

@@ -1,6 +1,8 @@
 /// The DDL of each schema version, kept to SQL that PostgreSQL also reads where easy.
 ///
-/// Conventions: times are INTEGER seconds since 1970, rounded down; flags are INTEGER 0/1
+/// Conventions: times are INTEGER seconds since 1970, rounded down, except authentication
+/// events (`authenticated_at_ms`, milliseconds: "after this request" must be decidable within a
+/// second); flags are INTEGER 0/1
 /// (BOOLEAN in PostgreSQL); byte strings are BLOB (BYTEA); string lists (`amr`, redirect URIs)
 /// are JSON array text. Secrets appear only as hashes or sealed ciphertext.
 enum SQLiteSchema {
@@ -43,7 +45,7 @@ enum SQLiteSchema {
             position INTEGER NOT NULL,
             method TEXT NOT NULL,
             level TEXT,
-            authenticated_at INTEGER NOT NULL,
+            authenticated_at_ms INTEGER NOT NULL,
             PRIMARY KEY (session_id_hash, position)
         );
 

@@ -21,12 +21,12 @@ extension SQLiteStore {
                 for (position, event) in session.events.enumerated() {
                     try connection.run(
                         """
-                        INSERT INTO session_events (session_id_hash, position, method, level, authenticated_at)
+                        INSERT INTO session_events (session_id_hash, position, method, level, authenticated_at_ms)
                         VALUES (?1, ?2, ?3, ?4, ?5)
                         """,
                         [
                             .blob(session.idHash), .integer(Int64(position)), .text(event.method), .text(event.level),
-                            .date(event.time),
+                            .milliseconds(event.time),
                         ]
                     )
                 }
@@ -60,12 +60,12 @@ extension SQLiteStore {
                 else { return nil }
                 session.events = try connection.query(
                     """
-                    SELECT method, authenticated_at, level FROM session_events
-                    WHERE session_id_hash = ?1 ORDER BY authenticated_at, position
+                    SELECT method, authenticated_at_ms, level FROM session_events
+                    WHERE session_id_hash = ?1 ORDER BY authenticated_at_ms, position
                     """,
                     [.blob(idHash)]
                 ) { row in
-                    SessionEventRecord(method: try row.text(0), time: try row.date(1), level: try row.textOrNil(2))
+                    SessionEventRecord(method: try row.text(0), time: try row.dateMilliseconds(1), level: try row.textOrNil(2))
                 }
                 return session
             }
@@ -90,7 +90,7 @@ extension SQLiteStore {
                 guard bound == 1 else { return false }
                 try connection.run(
                     """
-                    INSERT INTO session_events (session_id_hash, position, method, level, authenticated_at)
+                    INSERT INTO session_events (session_id_hash, position, method, level, authenticated_at_ms)
                     VALUES (
                         ?1,
                         (SELECT COALESCE(MAX(position), -1) + 1 FROM session_events WHERE session_id_hash = ?1),
@@ -99,7 +99,7 @@ extension SQLiteStore {
                         ?3
                     )
                     """,
-                    [.blob(sessionIDHash), .text(event.method), .date(event.time), .text(event.level)]
+                    [.blob(sessionIDHash), .text(event.method), .milliseconds(event.time), .text(event.level)]
                 )
                 return true
             }

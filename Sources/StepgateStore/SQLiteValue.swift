@@ -13,6 +13,11 @@ enum SQLiteValue {
         .integer(StoreCoding.seconds(date))
     }
 
+    /// Whole milliseconds since 1970, rounded down (see `StoreCoding.milliseconds`).
+    static func milliseconds(_ date: Date) -> SQLiteValue {
+        .integer(StoreCoding.milliseconds(date))
+    }
+
     static func date(_ date: Date?) -> SQLiteValue {
         date.map { .date($0) } ?? .null
     }

@@ -17,6 +17,19 @@ enum StoreCoding {
         Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
+    /// Milliseconds since 1970, rounded down and clamped like `seconds`.
+    static func milliseconds(_ date: Date) -> Int64 {
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        if milliseconds.isNaN { return 0 }
+        if milliseconds >= 0x1p63 { return .max }
+        if milliseconds < -0x1p63 { return .min }
+        return Int64(milliseconds)
+    }
+
+    static func date(milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000)
+    }
+
     /// A JSON array text such as `["pwd","otp"]`; used for `amr` and redirect URIs.
     static func jsonArray(_ strings: [String]) throws -> String {
         let encoder = JSONEncoder()

@@ -171,6 +171,23 @@ import Testing
         #expect(harness.open(&browser, start.location).hiddenField("step") == "password")
     }
 
+    /// Within one second: the sign-in before the request does not count, the answer after it does.
+    @Test func promptLogin_inTheSameSecondAsTheLastSignIn_asksOnceAndCountsTheAnswer() throws {
+        let harness = try Harness()
+        var browser = harness.browser()
+        harness.clock.advance(by: 0.2)
+        _ = harness.signIn(&browser, ClientRequest(acr: "aal1"))
+        harness.clock.advance(by: 0.3)
+
+        let start = harness.authorize(&browser, ClientRequest(acr: "aal1", prompt: "login"))
+        #expect(start.location?.hasPrefix("/login") == true)
+        let page = harness.open(&browser, start.location)
+        #expect(page.hiddenField("step") == "password")
+        harness.clock.advance(by: 0.3)
+        let done = harness.answer(&browser, page, harness.passwordFields())
+        #expect(done.location?.hasPrefix(Harness.redirectURI + "?code=") == true)
+    }
+
     @Test func promptNone_withoutSession_answersLoginRequired() throws {
         let harness = try Harness()
         var browser = harness.browser()

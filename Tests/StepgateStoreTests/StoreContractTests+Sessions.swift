@@ -62,6 +62,20 @@ extension StoreContractTests {
         #expect(session?.events == [password, otp])
     }
 
+    /// "Authenticated after this request" is decided within a second, so event times keep
+    /// their milliseconds.
+    @Test(arguments: StoreKind.allCases)
+    func recordAuthentication_keepsEventTimeToTheMillisecond(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
+        try Sample.seed(fixture.store)
+        let event = SessionEventRecord(method: "pwd", time: Sample.now.addingTimeInterval(0.734))
+        _ = try fixture.store.recordAuthentication(sessionIDHash: Sample.sessionHash(), userID: "user-1", event: event)
+
+        let stored = try #require(try fixture.store.session(idHash: Sample.sessionHash())?.events.first)
+        #expect(abs(stored.time.timeIntervalSince(event.time)) < 0.001)
+        #expect(stored.time > Sample.now.addingTimeInterval(0.733))
+    }
+
     @Test(arguments: StoreKind.allCases)
     func rotateSession_movesEventsAndFlows_andRetiresOldID(kind: StoreKind) throws {
         let fixture = try StoreFixture(kind)
