@@ -65,7 +65,11 @@ extension SQLiteStore {
                     """,
                     [.blob(idHash)]
                 ) { row in
-                    SessionEventRecord(method: try row.text(0), time: try row.dateMilliseconds(1), level: try row.textOrNil(2))
+                    SessionEventRecord(
+                        method: try row.text(0),
+                        time: try row.dateMilliseconds(1),
+                        level: try row.textOrNil(2)
+                    )
                 }
                 return session
             }
