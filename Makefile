@@ -8,10 +8,13 @@ DEBS := pkg-config libssl-dev libsqlite3-dev libmicrohttpd-dev libargon2-dev lib
 # What `make bench` adds: the nginx baseline and the load generator.
 BENCH_DEBS := nginx wrk
 APT_STAMP := .build/.debs-installed
+# Inputs per fuzz target in `make test` (fixed seed, repeatable); `make fuzz` runs by time instead.
+FUZZ_RUNS ?= 100000
+FUZZ_SECONDS ?= 120
 DEMO_DATA ?= data/demo
 DEMO_LISTEN ?= 127.0.0.1:8080
 
-.PHONY: deps build release test demo bench format lint clean
+.PHONY: deps build release test demo bench fuzz format lint clean
 
 $(APT_STAMP):
 	@missing=""; for p in $(DEBS); do \
@@ -40,6 +43,7 @@ test: deps lint
 	tests/cli.sh .build/debug/stepgate
 	tests/interop.sh .build/debug/stepgate
 	tests/browser.sh .build/debug/stepgate
+	scripts/fuzz.sh --runs $(FUZZ_RUNS)
 
 demo: release
 	@scripts/demo.sh "$(DEMO_DATA)" "$(DEMO_LISTEN)"
@@ -49,12 +53,16 @@ bench: release
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_DEBS) >/dev/null; break; }; done
 	@scripts/bench.sh
 
+# Each parser of untrusted bytes under libFuzzer with AddressSanitizer, FUZZ_SECONDS each.
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
 format:
-	$(SWIFT) format --in-place --recursive --configuration .swift-format Sources Tests Package.swift
+	$(SWIFT) format --in-place --recursive --configuration .swift-format Sources Tests Package.swift Fuzz/Package.swift Fuzz/Sources
 
 # swift-format with the repository's configuration (120 columns, 4 spaces); a warning fails.
 lint:
-	$(SWIFT) format lint --strict --recursive --configuration .swift-format Sources Tests Package.swift
+	$(SWIFT) format lint --strict --recursive --configuration .swift-format Sources Tests Package.swift Fuzz/Package.swift Fuzz/Sources
 
 clean:
 	rm -rf .build

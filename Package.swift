@@ -22,6 +22,10 @@ let package = Package(
     products: [
         .executable(name: "stepgate", targets: ["stepgate"]),
         .executable(name: "stepgate-bench", targets: ["StepgateBench"]),
+        // Libraries only so that the fuzz package in Fuzz/ can depend on these modules.
+        .library(name: "StepgateCrypto", targets: ["StepgateCrypto"]),
+        .library(name: "StepgateHTTP", targets: ["StepgateHTTP"]),
+        .library(name: "StepgateServer", targets: ["StepgateServer"]),
     ],
     targets: [
         systemLibrary("COpenSSL", pkgConfig: "libcrypto", apt: "libssl-dev"),

@@ -1,0 +1,19 @@
+import FuzzSupport
+import StepgateServer
+
+/// `ConfigFile.parse` on arbitrary text: every line is an entry, a problem, or skipped.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzConfig(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let text = FuzzInput(data, size).text
+    let (file, problems) = ConfigFile.parse(text)
+    let keys = file.entries.map(\.key)
+    require(Set(keys).count == keys.count, "a key is set twice")
+    require(file.entries.map(\.line) == file.entries.map(\.line).sorted(), "entries out of order")
+    for entry in file.entries {
+        require(!entry.key.isEmpty, "an entry without a key")
+        require(file[entry.key] == entry.value, "lookup by key finds another value")
+    }
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+    require(problems.count + file.entries.count <= lines, "more results than lines")
+    return 0
+}
