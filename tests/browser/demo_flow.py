@@ -22,7 +22,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -130,15 +130,47 @@ def main():
                 continue
             console.append("%s %s" % (entry.get("level"), message[:300]))
 
-    def submit(form_field, expected_console=()):
-        """Clicks the submit button of the form that holds `form_field`, then waits for the new page."""
-        form_field.find_element(By.XPATH, "ancestor::form//button[@type='submit']").click()
-        WebDriverWait(driver, WAIT_SECONDS).until(EC.staleness_of(form_field))
+    def retrying(action):
+        """Runs `action` again while Chromium replaces nodes under it (a page still settling)."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while True:
+            try:
+                return action()
+            except WebDriverException as error:
+                transient = isinstance(error, StaleElementReferenceException) or any(
+                    text in str(error) for text in ("does not belong to the document", "not attached"))
+                if not transient or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def type_into(css, text):
+        """Finds the field by `css` and types `text` into it (again from empty after a retry)."""
+        def act():
+            field = wait_for(css)
+            field.clear()
+            field.send_keys(text)
+            return field
+        return retrying(act)
+
+    def text_of(css):
+        return retrying(lambda: wait_for(css).text)
+
+    def submit(css, expected_console=()):
+        """Clicks the submit button of the form that holds the field `css`, then waits for the new page."""
+        def act():
+            field = wait_for(css)
+            field.find_element(By.XPATH, "ancestor::form//button[@type='submit']").click()
+            return field
+        field = retrying(act)
+        WebDriverWait(driver, WAIT_SECONDS).until(EC.staleness_of(field))
         collect_console(expected_console)
 
     def click_link(text):
-        link = wait_for_link(text)
-        link.click()
+        def act():
+            link = wait_for_link(text)
+            link.click()
+            return link
+        link = retrying(act)
         WebDriverWait(driver, WAIT_SECONDS).until(EC.staleness_of(link))
         collect_console()
 
@@ -188,29 +220,27 @@ def main():
         shot("1-sign-in")
 
     def password_leads_to_totp():
-        driver.find_element(By.CSS_SELECTOR, USERNAME).send_keys("demo")
-        field = driver.find_element(By.CSS_SELECTOR, PASSWORD)
-        field.send_keys(password)
-        submit(field)
+        type_into(USERNAME, "demo")
+        type_into(PASSWORD, password)
+        submit(PASSWORD)
         wait_for(ONE_TIME_CODE)
         expect(not driver.find_elements(By.CSS_SELECTOR, PASSWORD), "password field still shown")
         shot("2-one-time-code")
 
     def wrong_code_is_refused():
-        field = wait_for(ONE_TIME_CODE)
-        field.send_keys(wrong_totp(secret))
+        type_into(ONE_TIME_CODE, wrong_totp(secret))
         # The form comes back with status 400 by design; Chromium logs that as a failed load.
-        submit(field, expected_console=["/login - Failed to load resource: the server responded with a status of 400"])
-        alert = wait_for(".error")
-        expect(alert.text.strip() == UNIFORM_FAILURE, "message was %r" % alert.text)
+        submit(ONE_TIME_CODE,
+               expected_console=["/login - Failed to load resource: the server responded with a status of 400"])
+        message = text_of(".error")
+        expect(message.strip() == UNIFORM_FAILURE, "message was %r" % message)
         expect(driver.find_elements(By.CSS_SELECTOR, ONE_TIME_CODE), "no one-time-code field after a wrong code")
         expect(not driver.find_elements(By.CSS_SELECTOR, PASSWORD), "sent back to the password step")
         shot("3-wrong-code")
 
     def right_code_completes_aal2():
-        field = wait_for(ONE_TIME_CODE)
-        field.send_keys(totp(secret))
-        submit(field)
+        type_into(ONE_TIME_CODE, totp(secret))
+        submit(ONE_TIME_CODE)
         wait_for_path("/demo/callback")
         wait_for("table")
         shown = claims()
@@ -239,27 +269,29 @@ def main():
     def logout_ends_session():
         driver.get(base + "/logout")
         collect_console()
-        button = wait_for("form[action='/logout'] button[type=submit]")
-        button.click()
+        def act():
+            button = wait_for("form[action='/logout'] button[type=submit]")
+            button.click()
+            return button
+        button = retrying(act)
         WebDriverWait(driver, WAIT_SECONDS).until(EC.staleness_of(button))
         collect_console()
-        expect("You are signed out." in driver.find_element(By.TAG_NAME, "main").text,
-               "logout page says %r" % driver.find_element(By.TAG_NAME, "main").text)
+        said = text_of("main")
+        expect("You are signed out." in said, "logout page says %r" % said)
 
     def balance_asks_password_again():
         driver.get(base + "/demo")
         collect_console()
         click_link("View balance")
         wait_for_path("/login?flow=")
-        username = wait_for(USERNAME)
-        expect(username.get_attribute("readonly") is None, "username is read-only: the old user is remembered")
+        readonly = retrying(lambda: wait_for(USERNAME).get_attribute("readonly"))
+        expect(readonly is None, "username is read-only: the old user is remembered")
         wait_for(PASSWORD)
 
     def password_alone_gives_aal1():
-        wait_for(USERNAME).send_keys("demo")
-        field = wait_for(PASSWORD)
-        field.send_keys(password)
-        submit(field)
+        type_into(USERNAME, "demo")
+        type_into(PASSWORD, password)
+        submit(PASSWORD)
         wait_for_path("/demo/callback")
         wait_for("table")
         shown = claims()
@@ -276,12 +308,10 @@ def main():
         })
         driver.get(base + "/authorize?" + query)
         wait_for_path("/login?flow=")
-        username = wait_for(USERNAME)
-        if username.get_attribute("readonly") is None:
-            username.send_keys("demo")
-        field = wait_for(PASSWORD)
-        field.send_keys(password)
-        field.find_element(By.XPATH, "ancestor::form//button[@type='submit']").click()
+        if retrying(lambda: wait_for(USERNAME).get_attribute("readonly")) is None:
+            type_into(USERNAME, "demo")
+        type_into(PASSWORD, password)
+        retrying(lambda: wait_for(PASSWORD).find_element(By.XPATH, "ancestor::form//button[@type='submit']").click())
         try:
             WebDriverWait(driver, WAIT_SECONDS).until(lambda d: d.current_url.startswith(other_redirect))
         except Exception:
