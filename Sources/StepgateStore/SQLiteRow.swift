@@ -36,6 +36,10 @@ struct SQLiteRow {
         return statement.double(index)
     }
 
+    func doubleOrNil(_ index: Int32) throws -> Double? {
+        statement.isNull(index) ? nil : try double(index)
+    }
+
     func text(_ index: Int32) throws -> String {
         try require(index, SQLITE_TEXT, "text")
         guard let text = statement.text(index) else { throw corrupt(index, "UTF-8 text") }

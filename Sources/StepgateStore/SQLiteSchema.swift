@@ -113,4 +113,35 @@ enum SQLiteSchema {
             retired_at INTEGER
         );
         """
+
+    /// What the risk engine remembers per user (version 3).
+    static let version3 = """
+        CREATE TABLE risk_devices (
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            device_id_hash BLOB NOT NULL,
+            fingerprint TEXT NOT NULL,
+            first_seen_at INTEGER NOT NULL,
+            last_seen_at INTEGER NOT NULL,
+            PRIMARY KEY (user_id, device_id_hash)
+        );
+
+        CREATE TABLE risk_states (
+            user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+            last_ip TEXT,
+            last_country TEXT,
+            last_latitude REAL,
+            last_longitude REAL,
+            last_accuracy_km REAL,
+            last_seen_at INTEGER NOT NULL,
+            countries TEXT NOT NULL
+        );
+
+        CREATE TABLE risk_actions (
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            action TEXT NOT NULL,
+            amount TEXT,
+            at INTEGER NOT NULL
+        );
+        CREATE INDEX risk_actions_by_user ON risk_actions (user_id, at);
+        """
 }

@@ -26,6 +26,10 @@ enum SQLiteValue {
         text.map { .text($0) } ?? .null
     }
 
+    static func real(_ real: Double?) -> SQLiteValue {
+        real.map { .real($0) } ?? .null
+    }
+
     static func integer(_ integer: Int64?) -> SQLiteValue {
         integer.map { .integer($0) } ?? .null
     }

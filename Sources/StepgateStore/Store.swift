@@ -98,6 +98,21 @@ public protocol Store: Sendable {
     func revokeAccessToken(jti: String, expiresAt: Date) throws
     func isAccessTokenRevoked(jti: String) throws -> Bool
 
+    // MARK: Risk history
+
+    /// The device with this cookie hash for this user, or nil.
+    func device(userID: String, deviceIDHash: [UInt8]) throws -> DeviceRecord?
+    /// Adds the device, or updates its fingerprint and last-seen time; first-seen never changes.
+    func rememberDevice(userID: String, deviceIDHash: [UInt8], fingerprint: String, at: Date) throws
+    func riskState(userID: String) throws -> RiskStateRecord?
+    /// Replaces the user's risk state (last address, location, countries seen).
+    func saveRiskState(_ state: RiskStateRecord) throws
+    /// Remembers one allowed high-risk action, for velocity and amount history.
+    func recordAction(_ action: ActionRecord) throws
+    /// The user's actions at or after `since`, newest first, at most `limit`; of one action
+    /// only when `action` is given.
+    func actions(userID: String, action: String?, since: Date, limit: Int) throws -> [ActionRecord]
+
     // MARK: Signing keys
 
     func insertSigningKey(_ key: SigningKeyRecord) throws

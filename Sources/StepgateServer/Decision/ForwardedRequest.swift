@@ -1,0 +1,106 @@
+import StepgateHTTP
+
+/// The request a reverse proxy asks about, read from the headers the proxy forwards.
+///
+/// nginx `auth_request` sends `X-Original-Method` and `X-Original-URI` (set in its
+/// configuration, see `examples/nginx.conf`); Traefik and Caddy forward-auth send
+/// `X-Forwarded-Method` and `X-Forwarded-Uri`. Either pair is accepted, nginx's first. The
+/// client's address is `X-Real-IP`, else the last `X-Forwarded-For` entry (the one the nearest
+/// proxy added), else the peer.
+///
+/// Known gap: these headers are trusted from any caller of the decision endpoint; there is no
+/// list of trusted proxy addresses yet. Meanwhile the endpoint must be reachable only from the
+/// proxy (nginx marks its location `internal`; docs/forward-auth.md says so).
+struct ForwardedRequest: Sendable, Equatable {
+    var method: String
+    /// The path of the original URI, not decoded.
+    var path: String
+    /// The query of the original URI without `?`; empty when there is none.
+    var query: String
+    /// The host the client asked for, lowercased, without a port; nil when not forwarded.
+    var host: String?
+    var clientIP: String?
+    var userAgent: String
+    var acceptLanguage: String
+    /// A browser navigation (`Accept` names `text/html`) gets a redirect to the step-up page;
+    /// anything else gets the RFC 9470 challenge.
+    var wantsHTML: Bool
+    /// The original body, when the caller sent it along (an application asking for itself, or a
+    /// proxy that forwards bodies); nginx `auth_request` never does.
+    var body: [UInt8]
+    var contentType: String?
+
+    /// Why the forwarded headers do not describe a request.
+    enum Problem: Error, Equatable {
+        case missingMethod
+        case missingURI
+        case malformedMethod
+        case malformedURI
+    }
+
+    /// The longest original URI accepted, in bytes.
+    static let maximumURILength = 8_192
+
+    static func read(_ request: HTTPRequest) throws(Problem) -> ForwardedRequest {
+        let headers = request.headers
+        guard let method = headers["X-Original-Method"] ?? headers["X-Forwarded-Method"] else {
+            throw .missingMethod
+        }
+        guard !method.isEmpty, method.utf8.count <= 16, method.utf8.allSatisfy({ (0x41...0x5A).contains($0) })
+        else { throw .malformedMethod }
+        guard let uri = headers["X-Original-URI"] ?? headers["X-Forwarded-Uri"] else { throw .missingURI }
+        guard uri.utf8.first == UInt8(ascii: "/"), uri.utf8.count <= maximumURILength,
+            uri.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+        else { throw .malformedURI }
+        let path: Substring
+        let query: Substring
+        if let mark = uri.firstIndex(of: "?") {
+            path = uri[..<mark]
+            query = uri[uri.index(after: mark)...]
+        } else {
+            path = Substring(uri)
+            query = ""
+        }
+        // A fragment never reaches a server; one in the forwarded URI is a malformed request.
+        guard !uri.contains("#") else { throw .malformedURI }
+
+        let accept = headers["Accept"] ?? ""
+        return ForwardedRequest(
+            method: method,
+            path: String(path),
+            query: String(query),
+            host: (headers["X-Forwarded-Host"] ?? headers["Host"]).flatMap(Self.hostName),
+            clientIP: Self.clientIP(headers, peer: request.remoteAddress),
+            userAgent: headers["User-Agent"] ?? "",
+            acceptLanguage: headers["Accept-Language"] ?? "",
+            wantsHTML: accept.contains("text/html"),
+            body: request.body,
+            contentType: headers["Content-Type"]
+        )
+    }
+
+    /// `host[:port]` lowercased without the port; nil when it is not a plausible host name.
+    static func hostName(_ value: String) -> String? {
+        var host = Substring(value.lowercased())
+        if host.hasPrefix("[") {
+            guard let close = host.firstIndex(of: "]") else { return nil }
+            host = host[...close]
+        } else if let colon = host.firstIndex(of: ":") {
+            host = host[..<colon]
+        }
+        guard !host.isEmpty, host.utf8.count <= 253,
+            host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-[]:".contains($0)) })
+        else { return nil }
+        return String(host)
+    }
+
+    private static func clientIP(_ headers: HTTPHeaders, peer: String?) -> String? {
+        if let real = headers["X-Real-IP"]?.trimmingWhitespace(), !real.isEmpty { return real }
+        if let chain = headers.values("X-Forwarded-For").last,
+            let last = chain.split(separator: ",").last?.trimmingWhitespace(), !last.isEmpty
+        {
+            return last
+        }
+        return peer
+    }
+}

@@ -1,0 +1,72 @@
+public import Foundation
+
+/// A device a user has used, known by the hash of its device cookie.
+public struct DeviceRecord: Sendable, Hashable {
+    public var userID: String
+    /// SHA-256 of the device cookie's value; the value itself is never stored.
+    public var deviceIDHash: [UInt8]
+    /// The fingerprint of stable request traits seen with it last (not a secret).
+    public var fingerprint: String
+    public var firstSeenAt: Date
+    public var lastSeenAt: Date
+
+    public init(userID: String, deviceIDHash: [UInt8], fingerprint: String, firstSeenAt: Date, lastSeenAt: Date) {
+        self.userID = userID
+        self.deviceIDHash = deviceIDHash
+        self.fingerprint = fingerprint
+        self.firstSeenAt = firstSeenAt
+        self.lastSeenAt = lastSeenAt
+    }
+}
+
+/// Where and when a user was last seen, and the countries seen before: what the risk engine
+/// compares a new request with.
+public struct RiskStateRecord: Sendable, Hashable {
+    public var userID: String
+    public var lastIP: String?
+    public var lastCountry: String?
+    public var lastLatitude: Double?
+    public var lastLongitude: Double?
+    /// Kilometres; the geolocation database's own uncertainty for the last location.
+    public var lastAccuracyKm: Double?
+    public var lastSeenAt: Date
+    /// ISO 3166 codes, each once, in the order first seen.
+    public var countries: [String]
+
+    public init(
+        userID: String,
+        lastIP: String?,
+        lastCountry: String?,
+        lastLatitude: Double?,
+        lastLongitude: Double?,
+        lastAccuracyKm: Double?,
+        lastSeenAt: Date,
+        countries: [String]
+    ) {
+        self.userID = userID
+        self.lastIP = lastIP
+        self.lastCountry = lastCountry
+        self.lastLatitude = lastLatitude
+        self.lastLongitude = lastLongitude
+        self.lastAccuracyKm = lastAccuracyKm
+        self.lastSeenAt = lastSeenAt
+        self.countries = countries
+    }
+}
+
+/// One allowed high-risk action, kept for velocity and for the user's own amount history.
+public struct ActionRecord: Sendable, Hashable {
+    public var userID: String
+    public var action: String
+    /// The amount as exact decimal text (never a binary floating-point value); nil when the
+    /// action has none.
+    public var amount: String?
+    public var at: Date
+
+    public init(userID: String, action: String, amount: String?, at: Date) {
+        self.userID = userID
+        self.action = action
+        self.amount = amount
+        self.at = at
+    }
+}
