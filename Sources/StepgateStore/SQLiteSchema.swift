@@ -114,7 +114,7 @@ enum SQLiteSchema {
         );
         """
 
-    /// What the risk engine remembers per user (version 3).
+    /// What the risk engine remembers per user; step-up challenges and transaction grants.
     static let version3 = """
         CREATE TABLE risk_devices (
             user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
@@ -143,5 +143,36 @@ enum SQLiteSchema {
             at INTEGER NOT NULL
         );
         CREATE INDEX risk_actions_by_user ON risk_actions (user_id, at);
+
+        CREATE TABLE stepup_challenges (
+            id TEXT PRIMARY KEY,
+            session_id_hash BLOB NOT NULL REFERENCES sessions (id_hash) ON DELETE CASCADE,
+            action TEXT NOT NULL,
+            acr TEXT NOT NULL,
+            max_age INTEGER,
+            transaction_hash TEXT,
+            details TEXT NOT NULL,
+            return_to TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            completed_at INTEGER
+        );
+
+        CREATE TABLE transaction_grants (
+            session_id_hash BLOB NOT NULL REFERENCES sessions (id_hash) ON DELETE CASCADE,
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            action TEXT NOT NULL,
+            transaction_hash TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            consumed_at INTEGER
+        );
+        CREATE INDEX transaction_grants_by_session ON transaction_grants (session_id_hash, transaction_hash);
+
+        CREATE TABLE consumed_token_transactions (
+            jti TEXT PRIMARY KEY,
+            consumed_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
         """
 }

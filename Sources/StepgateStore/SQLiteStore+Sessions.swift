@@ -137,10 +137,12 @@ extension SQLiteStore {
                     "UPDATE session_events SET session_id_hash = ?2 WHERE session_id_hash = ?1",
                     [.blob(oldHash), .blob(newHash)]
                 )
-                try connection.run(
-                    "UPDATE flows SET session_id_hash = ?2 WHERE session_id_hash = ?1",
-                    [.blob(oldHash), .blob(newHash)]
-                )
+                for table in ["flows", "stepup_challenges", "transaction_grants"] {
+                    try connection.run(
+                        "UPDATE \(table) SET session_id_hash = ?2 WHERE session_id_hash = ?1",
+                        [.blob(oldHash), .blob(newHash)]
+                    )
+                }
                 try connection.run("DELETE FROM sessions WHERE id_hash = ?1", [.blob(oldHash)])
                 return true
             }

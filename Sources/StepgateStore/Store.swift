@@ -98,6 +98,21 @@ public protocol Store: Sendable {
     func revokeAccessToken(jti: String, expiresAt: Date) throws
     func isAccessTokenRevoked(jti: String) throws -> Bool
 
+    // MARK: Step-up challenges and transaction grants
+
+    func insertChallenge(_ challenge: ChallengeRecord) throws
+    func challenge(id: String) throws -> ChallengeRecord?
+    /// Marks the challenge completed, only if it belongs to the session, is open and unexpired;
+    /// returns it, or nil changing nothing. Of two racing calls, one gets the record.
+    func completeChallenge(id: String, sessionIDHash: [UInt8], now: Date) throws -> ChallengeRecord?
+    func insertTransactionGrant(_ grant: TransactionGrantRecord) throws
+    /// Consumes one open, unexpired grant of the session for exactly this action and
+    /// transaction; false, changing nothing, when there is none. Of two racing calls, one wins.
+    func consumeTransactionGrant(sessionIDHash: [UInt8], action: String, transactionHash: String, now: Date) throws
+        -> Bool
+    /// Records the single use of a transaction-bound access token; false when already used.
+    func consumeTokenTransaction(jti: String, expiresAt: Date, now: Date) throws -> Bool
+
     // MARK: Risk history
 
     /// The device with this cookie hash for this user, or nil.
