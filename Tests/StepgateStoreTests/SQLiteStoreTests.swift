@@ -29,7 +29,7 @@ struct SQLiteStoreTests {
         defer { reopened.close() }
 
         #expect(try reopened.user(id: "user-1") == Sample.user())
-        #expect(try reopened.appliedMigrations() == [1])
+        #expect(try reopened.appliedMigrations() == Self.shipped)
         #expect(try reopened.stateDump() == before)
     }
 
@@ -40,10 +40,10 @@ struct SQLiteStoreTests {
         fixture.sqlite?.close()
         let path = StoreFixture.databasePath(in: fixture.directory)
 
-        let upgraded = try SQLiteStore(path: path, poolSize: 1, migrations: Self.withVersion2, now: Sample.now)
+        let upgraded = try SQLiteStore(path: path, poolSize: 1, migrations: Self.withNextVersion, now: Sample.now)
         defer { upgraded.close() }
 
-        #expect(try upgraded.appliedMigrations() == [1, 2])
+        #expect(try upgraded.appliedMigrations() == Self.shipped + [Self.next])
         #expect(try upgraded.user(id: "user-1") == Sample.user())
     }
 
@@ -52,7 +52,7 @@ struct SQLiteStoreTests {
         let fixture = try StoreFixture(.sqlite)
         fixture.sqlite?.close()
         let path = StoreFixture.databasePath(in: fixture.directory)
-        try SQLiteStore(path: path, poolSize: 1, migrations: Self.withVersion2, now: Sample.now).close()
+        try SQLiteStore(path: path, poolSize: 1, migrations: Self.withNextVersion, now: Sample.now).close()
 
         let error = #expect(throws: StoreError.self) { _ = try SQLiteStore(path: path) }
 
@@ -66,7 +66,7 @@ struct SQLiteStoreTests {
         let path = StoreFixture.databasePath(in: fixture.directory)
         let broken =
             SQLiteMigration.all + [
-                SQLiteMigration(version: 2, sql: "CREATE TABLE half_done (x INTEGER); CREATE TABLE users (x INTEGER);")
+                SQLiteMigration(version: Self.next, sql: "CREATE TABLE half_done (x INTEGER); CREATE TABLE users (x INTEGER);")
             ]
 
         let error = #expect(throws: StoreError.self) {
@@ -75,9 +75,9 @@ struct SQLiteStoreTests {
 
         #expect(error?.code == .migration)
         #expect(error?.engineCode != nil)
-        let reopened = try SQLiteStore(path: path, poolSize: 1, migrations: Self.withVersion2, now: Sample.now)
+        let reopened = try SQLiteStore(path: path, poolSize: 1, migrations: Self.withNextVersion, now: Sample.now)
         defer { reopened.close() }
-        #expect(try reopened.appliedMigrations() == [1, 2])
+        #expect(try reopened.appliedMigrations() == Self.shipped + [Self.next])
     }
 
     @Test
@@ -173,8 +173,12 @@ struct SQLiteStoreTests {
         #expect(outcome.errors == [])
     }
 
-    private static let withVersion2 =
+    /// The versions this program ships, and one past the last: a later release's migration.
+    private static let shipped = SQLiteMigration.all.map(\.version)
+    private static let next = (shipped.last ?? 0) + 1
+
+    private static let withNextVersion =
         SQLiteMigration.all + [
-            SQLiteMigration(version: 2, sql: "CREATE TABLE later_addition (x INTEGER PRIMARY KEY);")
+            SQLiteMigration(version: next, sql: "CREATE TABLE later_addition (x INTEGER PRIMARY KEY);")
         ]
 }
