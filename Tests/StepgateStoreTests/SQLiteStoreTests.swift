@@ -66,7 +66,10 @@ struct SQLiteStoreTests {
         let path = StoreFixture.databasePath(in: fixture.directory)
         let broken =
             SQLiteMigration.all + [
-                SQLiteMigration(version: Self.next, sql: "CREATE TABLE half_done (x INTEGER); CREATE TABLE users (x INTEGER);")
+                SQLiteMigration(
+                    version: Self.next,
+                    sql: "CREATE TABLE half_done (x INTEGER); CREATE TABLE users (x INTEGER);"
+                )
             ]
 
         let error = #expect(throws: StoreError.self) {
