@@ -45,6 +45,7 @@ public enum LogKey {
     public static let error = "error"
     public static let kid = "jose.kid"
     public static let flowID = "flow.id"
+    public static let action = "policy.action"
     public static let listen = "server.listen"
     public static let issuer = "server.issuer"
     public static let component = "component"

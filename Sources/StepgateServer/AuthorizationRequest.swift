@@ -23,6 +23,12 @@ struct AuthorizationRequest: Sendable, Hashable {
     /// Only authentication events at or after this instant count: the request's instant for
     /// `prompt=login`, the request's instant minus `max_age` for `max_age`, the later of the two.
     var notBefore: Date?
+    /// Set on flows the decision endpoint started (`/stepup`): the challenge they answer. Such a
+    /// flow ends at the challenge's return address instead of issuing a code.
+    var stepUpChallenge: String? = nil
+    /// Set when the challenge binds a transaction: the level alone does not finish the flow, one
+    /// factor beyond the password must be proved at or after this instant (the approval).
+    var approvalAfter: Date? = nil
 
     enum Prompt: String, Sendable {
         case none
@@ -147,10 +153,18 @@ extension AuthorizationRequest {
         if let maxAge { object["max_age"] = .integer(Int64(maxAge)) }
         if let prompt { object["prompt"] = .string(prompt.rawValue) }
         if let loginHint { object["login_hint"] = .string(loginHint) }
-        if let notBefore {
-            object["not_before_ms"] = .integer(Int64((notBefore.timeIntervalSince1970 * 1000).rounded(.down)))
-        }
+        if let notBefore { object["not_before_ms"] = .integer(Self.milliseconds(notBefore)) }
+        if let stepUpChallenge { object["stepup_challenge"] = .string(stepUpChallenge) }
+        if let approvalAfter { object["approval_after_ms"] = .integer(Self.milliseconds(approvalAfter)) }
         return .object(object)
+    }
+
+    private static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
+    private static func date(milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000)
     }
 
     /// Reads a request back from its stored JSON.
@@ -173,7 +187,9 @@ extension AuthorizationRequest {
             maxAge: value["max_age"]?.integerValue.map { Int($0) },
             prompt: value["prompt"]?.stringValue.flatMap(Prompt.init(rawValue:)),
             loginHint: value["login_hint"]?.stringValue,
-            notBefore: value["not_before_ms"]?.integerValue.map { Date(timeIntervalSince1970: TimeInterval($0) / 1000) }
+            notBefore: value["not_before_ms"]?.integerValue.map(Self.date(milliseconds:)),
+            stepUpChallenge: value["stepup_challenge"]?.stringValue,
+            approvalAfter: value["approval_after_ms"]?.integerValue.map(Self.date(milliseconds:))
         )
     }
 

@@ -1,3 +1,6 @@
+import StepgateCrypto
+import StepgateStore
+
 /// Small helpers to build HTML safely: every dynamic value goes through `escape`.
 enum HTML {
     /// `text` with `& < > " '` replaced by entities, safe in element text and quoted attributes.
@@ -41,6 +44,32 @@ enum HTML {
         """
     }
 
+    /// What a step-up is for: the transaction being approved (every bound field, as the user
+    /// will be held to it) and the reasons the action asked for more proof.
+    static func approval(_ challenge: ChallengeRecord) -> String {
+        let details = (try? JSONValue.parse(Array(challenge.details.utf8))) ?? .object([:])
+        var html = "<section class=\"approval\">"
+        if case .object(let fields)? = details["fields"], !fields.isEmpty {
+            html += "<h2>You are approving</h2><table>"
+            html += "<tr><th>Action</th><td>\(escape(challenge.action))</td></tr>"
+            for name in fields.keys.sorted() {
+                let value = fields[name]?.stringValue ?? ""
+                html += "<tr><th>\(escape(name))</th><td>\(escape(value))</td></tr>"
+            }
+            html += "</table><p class=\"note\">The approval is good for this transaction only, once.</p>"
+        } else {
+            html += "<p>This action (<strong>\(escape(challenge.action))</strong>) needs more proof that it is you.</p>"
+        }
+        if case .array(let reasons)? = details["reasons"], !reasons.isEmpty {
+            html += "<h2>Why we ask</h2><ul>"
+            for reason in reasons {
+                html += "<li>\(escape(reason["text"]?.stringValue ?? ""))</li>"
+            }
+            html += "</ul>"
+        }
+        return html + "</section>"
+    }
+
     static let stylesheet = """
         body { font-family: system-ui, sans-serif; background: #f4f5f7; color: #1d2330; margin: 0; }
         main { max-width: 26rem; margin: 4rem auto; background: #fff; padding: 2rem 2.5rem;
@@ -55,6 +84,9 @@ enum HTML {
         .note { color: #5a6275; font-size: .9rem; }
         code, pre { background: #eef0f4; padding: .1rem .3rem; border-radius: 4px; overflow-x: auto; }
         pre { padding: .8rem; }
+        .approval { border: 1px solid #d7dce6; border-radius: 8px; padding: .2rem 1rem .8rem; margin-bottom: 1rem; }
+        .approval h2 { font-size: 1rem; }
+        .approval th { text-align: left; padding-right: 1rem; color: #5a6275; }
         a { color: #2457c5; }
         input:focus-visible, button:focus-visible, a:focus-visible { outline: 2px solid #2457c5;
                outline-offset: 2px; }

@@ -72,7 +72,13 @@ extension Provider {
 
     /// What the flow needs now: a prompt, or, once the level is proved, the redirect with a code.
     func nextOutcome(_ context: FlowContext, failed: Bool = false, requestID: String) throws -> FlowOutcome {
-        let missing = try missingMethods(context.request, context.session)
+        var missing = try missingMethods(context.request, context.session)
+        // Approving a transaction takes a factor beyond the password, proved for this approval.
+        if missing.isEmpty, let approvalAfter = context.request.approvalAfter,
+            !context.session.events.contains(where: { $0.time >= approvalAfter && $0.method != .pwd })
+        {
+            missing = [[.otp]]
+        }
         if missing.isEmpty { return try finish(context, requestID: requestID) }
         if context.session.record.userID == nil || missing.contains(where: { $0.contains(.pwd) }) {
             return .prompt(.password, failed: failed)
@@ -233,6 +239,9 @@ extension Provider {
     private func finish(_ context: FlowContext, requestID: String) throws -> FlowOutcome {
         guard try store.completeFlow(id: context.flow.id, now: clock.now) else { return .rejected(.completed) }
         metrics.increment("stepgate_stepup_total", [("outcome", "completed")])
+        if let challengeID = context.request.stepUpChallenge {
+            return .redirect(try finishChallenge(challengeID, context, requestID: requestID))
+        }
         return .redirect(try issueCode(context.request, session: context.session, requestID: requestID))
     }
 

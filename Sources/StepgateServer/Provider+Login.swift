@@ -115,7 +115,7 @@ extension Provider {
                 <input type="hidden" name="csrf" value="\(csrf)">
                 <input type="hidden" name="step" value="\(step.rawValue)">
                 """
-            let body: String
+            var body: String
             let title: String
             switch step {
             case .password:
@@ -148,6 +148,9 @@ extension Provider {
                     <button type="submit">Verify</button>
                     </form>
                     """
+            }
+            if let challengeID = context.request.stepUpChallenge, let challenge = try store.challenge(id: challengeID) {
+                body = HTML.approval(challenge) + body
             }
             var response = HTTPResponse.html(failed ? 400 : 200, HTML.page(title: title, body: body))
             // The form's last answer redirects to the client; the browser checks that redirect

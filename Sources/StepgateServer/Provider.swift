@@ -24,6 +24,8 @@ public final class Provider: Sendable {
     let budgetKey: [UInt8]
     /// A real hash to verify against when the user is unknown, so timing does not tell.
     let decoyPasswordHash: String
+    /// Signs the step-up tickets the decision endpoint hands to browsers.
+    let stepUpKey: [UInt8]
     let discoveryDocument: [UInt8]
 
     /// A provider over `store`; creates the first signing key if the store has none.
@@ -45,6 +47,7 @@ public final class Provider: Sendable {
         self.passwords = PasswordHasher(parameters: configuration.passwordCost, random: random)
         self.csrfKey = masterKey.derive("stepgate csrf v1")
         self.budgetKey = masterKey.derive("stepgate failure budget v1")
+        self.stepUpKey = masterKey.derive("stepgate step-up ticket v1")
         self.decoyPasswordHash = try passwords.hash(random.bytes(24))
         self.discoveryDocument = Self.discovery(configuration).serialized()
         self.metrics = Metrics(routes: Self.routePaths(demo: configuration.demo))
@@ -69,6 +72,7 @@ public final class Provider: Sendable {
         [
             "/", "/static/style.css", "/.well-known/openid-configuration", "/jwks.json", "/authorize", "/login",
             "/api/login", "/token", "/userinfo", "/revoke", "/introspect", "/logout", "/healthz", "/readyz", "/metrics",
+            "/stepup",
         ] + (demo ? ["/demo", "/demo/callback"] : [])
     }
 
@@ -98,6 +102,7 @@ public final class Provider: Sendable {
         add(.post, "/userinfo", { try $0.userinfo($1) })
         add(.post, "/revoke", { try $0.revoke($1) })
         add(.post, "/introspect", { try $0.introspect($1) })
+        add(.get, "/stepup", { try $0.stepUpPage($1) })
         add(.get, "/logout", { try $0.logoutPage($1) })
         add(.post, "/logout", { try $0.logout($1) })
         add(.get, "/healthz", { _, _ in .text(200, "ok\n") })

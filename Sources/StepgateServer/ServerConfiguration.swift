@@ -46,6 +46,8 @@ public struct ServerConfiguration: Sendable {
     public var passwordCost = Argon2Parameters()
     public var sessionLifetime: TimeInterval = 30 * 86_400
     public var flowLifetime: TimeInterval = 300
+    /// How long a transaction approved by a step-up may wait for its one request.
+    public var transactionGrantLifetime: TimeInterval = 300
     public var flowMaxAttempts = 5
     public var accountMaxFailures = 10
     public var accountFailureWindow: TimeInterval = 900
