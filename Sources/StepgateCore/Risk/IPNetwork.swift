@@ -25,7 +25,8 @@ public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
         let bits = address.family.bitCount
         guard prefixLength >= 0, prefixLength <= bits else { return nil }
         let mask = Self.mask(prefixLength: prefixLength, bits: bits)
-        let network = address.family == .v4
+        let network =
+            address.family == .v4
             ? IPAddress(ipv4: UInt32(truncatingIfNeeded: address.value & mask))
             : IPAddress(ipv6: address.value & mask)
         self.init(address: network, prefixLength: prefixLength)

@@ -127,7 +127,10 @@ public struct RiskEngine: Sendable {
         guard distance >= configuration.impossibleTravelMinimumDistanceKm,
             speed > configuration.impossibleTravelSpeedKmh
         else {
-            evaluation.quiet(.geoImpossibleTravel, "The distance from the last known location is believable in the time since.")
+            evaluation.quiet(
+                .geoImpossibleTravel,
+                "The distance from the last known location is believable in the time since."
+            )
             return
         }
         evaluation.fire(
