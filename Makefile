@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 # Debian packages the build and the tests need; installed only when missing.
 DEBS := pkg-config libssl-dev libsqlite3-dev libmicrohttpd-dev libargon2-dev libcurl4-openssl-dev \
-        python3-venv
+        libmaxminddb-dev python3-venv
 # What `make bench` adds: the nginx baseline and the load generator.
 BENCH_DEBS := nginx wrk
 APT_STAMP := .build/.debs-installed

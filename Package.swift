@@ -33,10 +33,15 @@ let package = Package(
         systemLibrary("CMicroHTTPD", pkgConfig: "libmicrohttpd", apt: "libmicrohttpd-dev"),
         systemLibrary("CArgon2", pkgConfig: "libargon2", apt: "libargon2-dev"),
         systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+        systemLibrary("CMaxMindDB", pkgConfig: "libmaxminddb", apt: "libmaxminddb-dev"),
 
         .target(name: "StepgateCrypto", dependencies: ["COpenSSL", "CArgon2"], swiftSettings: strict),
         .target(name: "StepgateCore", dependencies: ["StepgateCrypto"], swiftSettings: strict),
-        .target(name: "StepgateStore", dependencies: ["StepgateCore", "CSQLite"], swiftSettings: strict),
+        .target(
+            name: "StepgateStore",
+            dependencies: ["StepgateCore", "CSQLite", "CMaxMindDB"],
+            swiftSettings: strict
+        ),
         .target(
             name: "StepgateHTTP",
             dependencies: ["StepgateCore", "StepgateCrypto", "CMicroHTTPD", "CCurl"],
@@ -66,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StepgateStoreTests",
-            dependencies: ["StepgateStore", "StepgateCrypto"],
+            dependencies: ["StepgateStore", "StepgateCore", "StepgateCrypto"],
             swiftSettings: strict
         ),
         .testTarget(name: "StepgateHTTPTests", dependencies: ["StepgateHTTP", "StepgateCore"], swiftSettings: strict),

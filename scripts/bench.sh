@@ -128,3 +128,4 @@ printf '%-14s %12s %12s %8s\n' "sign/s" "$our_sign" "$openssl_sign" "$(awk -v a=
 printf '%-14s %12s %12s %8s\n' "verify/s" "$our_verify" "$openssl_verify" "$(awk -v a="$our_verify" -v b="$openssl_verify" 'BEGIN {printf "%.3f", a / b}')"
 echo "(targets: >= 0.9 of openssl speed ecdsap256)"
 echo "$ours" | awk '/totp_check_per_s/ {print "TOTP checks/s (3 steps each, one core):", $2}'
+echo "$ours" | awk '/risk_evaluate_us/ {print "Risk evaluation per decision (us, one core):", $2, "(target < 20)"}'

@@ -3,6 +3,7 @@ import StepgateCore
 import StepgateCrypto
 
 /// `stepgate-bench`: measures our ES256 sign and verify and TOTP checks per second, one core,
+/// and the risk engine's microseconds per decision,
 /// for `make bench` to compare with `openssl speed ecdsap256` in the same run.
 @main
 struct StepgateBench {
@@ -21,6 +22,8 @@ struct StepgateBench {
         print("es256_sign_per_s \(Int(signs))")
         print("es256_verify_per_s \(Int(verifies))")
         print("totp_check_per_s \(Int(checks))")
+        let risk = try RiskBenchmark.microsecondsPerDecision(seconds: seconds)
+        print("risk_evaluate_us \((risk * 100).rounded() / 100)")
     }
 
     /// How many times `body` runs per second over about `seconds`.
