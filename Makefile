@@ -16,7 +16,7 @@ DEMO_LISTEN ?= 127.0.0.1:8080
 
 .PHONY: deps build release test demo bench fuzz format lint clean
 
-$(APT_STAMP):
+$(APT_STAMP): Makefile
 	@missing=""; for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
