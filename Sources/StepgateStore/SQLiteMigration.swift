@@ -9,7 +9,8 @@ struct SQLiteMigration: Sendable {
     /// Every migration this program knows, in ascending version order. Append only: a shipped
     /// migration is never edited.
     static let all: [SQLiteMigration] = [
-        SQLiteMigration(version: 1, sql: SQLiteSchema.version1)
+        SQLiteMigration(version: 1, sql: SQLiteSchema.version1),
+        SQLiteMigration(version: 2, sql: SQLiteSchema.version2),
     ]
 }
 
