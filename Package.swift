@@ -66,7 +66,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StepgateStoreTests",
-            dependencies: ["StepgateStore", "StepgateCrypto"],
+            dependencies: ["StepgateStore", "StepgateCore", "StepgateCrypto"],
             swiftSettings: strict
         ),
         .testTarget(name: "StepgateHTTPTests", dependencies: ["StepgateHTTP", "StepgateCore"], swiftSettings: strict),

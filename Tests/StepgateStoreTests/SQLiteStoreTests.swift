@@ -29,7 +29,7 @@ struct SQLiteStoreTests {
         defer { reopened.close() }
 
         #expect(try reopened.user(id: "user-1") == Sample.user())
-        #expect(try reopened.appliedMigrations() == [1])
+        #expect(try reopened.appliedMigrations() == [1, 2])
         #expect(try reopened.stateDump() == before)
     }
 
@@ -40,10 +40,10 @@ struct SQLiteStoreTests {
         fixture.sqlite?.close()
         let path = StoreFixture.databasePath(in: fixture.directory)
 
-        let upgraded = try SQLiteStore(path: path, poolSize: 1, migrations: Self.withVersion2, now: Sample.now)
+        let upgraded = try SQLiteStore(path: path, poolSize: 1, migrations: Self.withNextVersion, now: Sample.now)
         defer { upgraded.close() }
 
-        #expect(try upgraded.appliedMigrations() == [1, 2])
+        #expect(try upgraded.appliedMigrations() == [1, 2, 3])
         #expect(try upgraded.user(id: "user-1") == Sample.user())
     }
 
@@ -52,7 +52,7 @@ struct SQLiteStoreTests {
         let fixture = try StoreFixture(.sqlite)
         fixture.sqlite?.close()
         let path = StoreFixture.databasePath(in: fixture.directory)
-        try SQLiteStore(path: path, poolSize: 1, migrations: Self.withVersion2, now: Sample.now).close()
+        try SQLiteStore(path: path, poolSize: 1, migrations: Self.withNextVersion, now: Sample.now).close()
 
         let error = #expect(throws: StoreError.self) { _ = try SQLiteStore(path: path) }
 
@@ -66,7 +66,7 @@ struct SQLiteStoreTests {
         let path = StoreFixture.databasePath(in: fixture.directory)
         let broken =
             SQLiteMigration.all + [
-                SQLiteMigration(version: 2, sql: "CREATE TABLE half_done (x INTEGER); CREATE TABLE users (x INTEGER);")
+                SQLiteMigration(version: 3, sql: "CREATE TABLE half_done (x INTEGER); CREATE TABLE users (x INTEGER);")
             ]
 
         let error = #expect(throws: StoreError.self) {
@@ -75,9 +75,9 @@ struct SQLiteStoreTests {
 
         #expect(error?.code == .migration)
         #expect(error?.engineCode != nil)
-        let reopened = try SQLiteStore(path: path, poolSize: 1, migrations: Self.withVersion2, now: Sample.now)
+        let reopened = try SQLiteStore(path: path, poolSize: 1, migrations: Self.withNextVersion, now: Sample.now)
         defer { reopened.close() }
-        #expect(try reopened.appliedMigrations() == [1, 2])
+        #expect(try reopened.appliedMigrations() == [1, 2, 3])
     }
 
     @Test
@@ -121,6 +121,7 @@ struct SQLiteStoreTests {
             #expect(dump.contains("table \(table)\n"), "\(table)")
         }
         #expect(dump.contains("applied_at") == false)
+        #expect(dump.contains("audit_records") == false, "a rejected request may add an audit record by design")
     }
 
     @Test
@@ -173,8 +174,41 @@ struct SQLiteStoreTests {
         #expect(outcome.errors == [])
     }
 
-    private static let withVersion2 =
+    private static let withNextVersion =
         SQLiteMigration.all + [
-            SQLiteMigration(version: 2, sql: "CREATE TABLE later_addition (x INTEGER PRIMARY KEY);")
+            SQLiteMigration(version: 3, sql: "CREATE TABLE later_addition (x INTEGER PRIMARY KEY);")
         ]
+}
+
+/// What only the SQLite audit table shows: its triggers and unreadable rows.
+struct SQLiteAuditTests {
+    @Test
+    func auditRecords_refuseUpdateAndDeleteThroughSQL() throws {
+        let fixture = try StoreFixture(.sqlite)
+        let sqlite = try #require(fixture.sqlite)
+        let records = StoreContractTests.auditChain(2)
+        try sqlite.appendAudit(records)
+
+        #expect(throws: StoreError.self) { try sqlite.withConnection { try $0.run("UPDATE audit_records SET kind = 'x'") } }
+        #expect(throws: StoreError.self) { try sqlite.withConnection { try $0.run("DELETE FROM audit_records") } }
+        #expect(try sqlite.auditRecords(after: 0, limit: 10) == records)
+    }
+
+    @Test
+    func auditRecords_reportUnreadableRowWithItsNumber() throws {
+        let fixture = try StoreFixture(.sqlite)
+        let sqlite = try #require(fixture.sqlite)
+        try sqlite.appendAudit(StoreContractTests.auditChain(3))
+        try sqlite.withConnection { connection in
+            try connection.execute("DROP TRIGGER audit_records_no_update", "drop trigger")
+            try connection.run("UPDATE audit_records SET fields = '{\"user.id\": 7}' WHERE seq = 2")
+        }
+
+        let error = #expect(throws: StoreError.self) { _ = try sqlite.auditRecords(after: 0, limit: 10) }
+
+        #expect(error?.code == .corrupt)
+        #expect(error?.auditSequence == 2)
+        #expect(error?.detail.contains("7") == false)
+        #expect(try sqlite.auditRecords(after: 0, limit: 1).count == 1)
+    }
 }
