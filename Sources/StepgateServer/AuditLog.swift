@@ -111,7 +111,10 @@ private final class AuditQueue: @unchecked Sendable {
         condition.unlock()
         if !accepted {
             metrics.add("stepgate_audit_records_total", [("outcome", "dropped")], 1)
-            logger.error("audit record dropped", [LogKey.reason: "queue full or closed", "audit.kind": event.kind.rawValue])
+            logger.error(
+                "audit record dropped",
+                [LogKey.reason: "queue full or closed", LogKey.auditKind: event.kind.rawValue]
+            )
         }
     }
 

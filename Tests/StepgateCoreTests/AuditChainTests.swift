@@ -76,7 +76,9 @@ import Testing
         edited.kind = "flow.exhausted"
         edited.hash = AuditChain.hash(edited)
 
-        #expect(AuditChain.verify([edited, Self.second]) == AuditChainBreak(sequence: 2, reason: .previousHashMismatch))
+        #expect(
+            AuditChain.verify([edited, Self.second]) == AuditChainBreak(sequence: 2, reason: .previousHashMismatch)
+        )
     }
 
     @Test func verify_namesGapAfterRemovedRecord() {

@@ -1,9 +1,9 @@
 import Foundation
 import StepgateCore
-import StepgateStore
 import Testing
 
 @testable import StepgateServer
+@testable import StepgateStore
 
 /// The background writer: ordering, many threads, two writers on one store, and losses counted.
 @Suite struct AuditLogTests {
@@ -91,6 +91,28 @@ import Testing
         #expect(records.count == 200)
         #expect(AuditChain.verify(records) == nil)
         #expect(fixture.written() == 200)
+    }
+
+    @Test func fullQueue_dropsAndCountsWhatDoesNotFit() throws {
+        let fixture = try Fixture()
+        var options = AuditLog.Options()
+        options.capacity = 1
+        options.blockLimit = 0
+        let log = fixture.log(options)
+        // Another connection holds the write lock, so the writer blocks on its first batch: it
+        // can hold one event and the queue one more, so of three events at least one is dropped.
+        let holder = try SQLiteConnection(path: fixture.directory + "/audit.db")
+        try holder.execute("BEGIN IMMEDIATE", "hold the write lock")
+
+        for _ in 0..<3 { log.record(.flowStarted, [:]) }
+        try holder.execute("COMMIT", "release the write lock")
+        log.flush()
+
+        let dropped = fixture.metrics.value("stepgate_audit_records_total", [("outcome", "dropped")])
+        #expect(dropped >= 1)
+        #expect(fixture.written() + dropped == 3)
+        #expect(AuditChain.verify(try fixture.store.auditRecords(after: 0, limit: 10)) == nil)
+        #expect(fixture.logs.entries.contains { $0.message == "audit record dropped" })
     }
 
     @Test func close_writesQueueThenDropsLaterEventsCounted() throws {

@@ -189,7 +189,9 @@ struct SQLiteAuditTests {
         let records = StoreContractTests.auditChain(2)
         try sqlite.appendAudit(records)
 
-        #expect(throws: StoreError.self) { try sqlite.withConnection { try $0.run("UPDATE audit_records SET kind = 'x'") } }
+        #expect(throws: StoreError.self) {
+            try sqlite.withConnection { try $0.run("UPDATE audit_records SET kind = 'x'") }
+        }
         #expect(throws: StoreError.self) { try sqlite.withConnection { try $0.run("DELETE FROM audit_records") } }
         #expect(try sqlite.auditRecords(after: 0, limit: 10) == records)
     }
