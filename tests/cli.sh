@@ -38,7 +38,7 @@ export STEPGATE_PASSWORD_MEMORY_KIB=64 STEPGATE_PASSWORD_ITERATIONS=1
 
 check "help" 0 "$bin" --help
 contains "help lists serve" out "serve"
-for sub in serve user factor client keys; do check "$sub --help" 0 "$bin" $sub --help; done
+for sub in serve user factor client keys audit; do check "$sub --help" 0 "$bin" $sub --help; done
 check "no command" 2 "$bin"
 one_line "no command"
 check "unknown command" 2 "$bin" frobnicate
@@ -100,6 +100,13 @@ if curl -fs "http://127.0.0.1:$port/.well-known/openid-configuration" | grep -q 
 else
   failed=$((failed + 1)); echo "FAIL serve answers discovery"; cat "$work/serve.err"
 fi
+# Two challenges and one wrong password, for the audit checks below.
+challenge="E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+authorize="http://127.0.0.1:$port/authorize?response_type=code&client_id=app&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcb&scope=openid&code_challenge=$challenge&code_challenge_method=S256&state=s"
+curl -s -o /dev/null "$authorize"
+flow=$(curl -s -o /dev/null -c "$work/jar" -w '%{redirect_url}' "$authorize" | sed 's/.*flow=//')
+curl -s -o /dev/null -b "$work/jar" -H 'Content-Type: application/json' \
+  -d '{"flow":"'"$flow"'","username":"alice","password":"wrong-passphrase-xyz"}' "http://127.0.0.1:$port/api/login"
 kill -TERM "$server_pid"
 wait "$server_pid"
 status=$?
@@ -111,6 +118,32 @@ if python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1]) if l.s
 else
   failed=$((failed + 1)); echo "FAIL log lines are JSON"
 fi
+
+# The audit log: written before serve stopped, verified, tampered with, printed.
+check "audit verify intact" 0 "$bin" audit verify --data "$data"
+contains "audit intact" out "audit: 3 records, chain intact"
+check "audit tail" 0 "$bin" audit tail -n 2 --data "$data"
+if python3 -c 'import json,sys; lines=open(sys.argv[1]).read().splitlines(); assert len(lines) == 2; [json.loads(l)["hash"] for l in lines]' "$work/out"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "FAIL audit tail prints JSON lines"
+fi
+contains "audit tail kinds" out '"kind":"stepup.failed"'
+if grep -q "wrong-passphrase-xyz" "$work/out"; then failed=$((failed + 1)); echo "FAIL password in audit log"; else passed=$((passed + 1)); fi
+check "audit tail bad -n" 2 "$bin" audit tail -n 0 --data "$data"
+check "audit unknown action" 2 "$bin" audit frobnicate --data "$data"
+check "audit no database" 1 "$bin" audit verify --data "$work/nowhere"
+one_line "audit no database"
+# Someone with write access to the file drops the guard trigger and edits record 2.
+python3 - "$data/stepgate.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("DROP TRIGGER audit_records_no_update")
+db.execute("""UPDATE audit_records SET fields = replace(fields, '"app"', '"evil"') WHERE seq = 2""")
+db.commit()
+PY
+check "audit verify tampered" 1 "$bin" audit verify --data "$data"
+contains "audit names record" out "audit: record 2 broken: hash does not match its content"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

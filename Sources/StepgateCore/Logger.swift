@@ -50,6 +50,7 @@ public enum LogKey {
     public static let issuer = "server.issuer"
     public static let component = "component"
     public static let count = "count"
+    public static let auditKind = "audit.kind"
 }
 
 /// One log entry: a fixed phrase and its structured data.

@@ -32,8 +32,19 @@ final class Metrics: Sendable {
 
     /// Adds one to the counter `name` with `labels`.
     func increment(_ name: String, _ labels: [(String, String)] = []) {
+        add(name, labels, 1)
+    }
+
+    /// Adds `amount` to the counter `name` with `labels`.
+    func add(_ name: String, _ labels: [(String, String)], _ amount: Int) {
         let key = labels.isEmpty ? name : name + "{" + labels.map { "\($0)=\"\($1)\"" }.joined(separator: ",") + "}"
-        counters.withLock { $0[key, default: 0] += 1 }
+        counters.withLock { $0[key, default: 0] += amount }
+    }
+
+    /// The value of the counter `name` with `labels`; 0 when never counted. For tests.
+    func value(_ name: String, _ labels: [(String, String)] = []) -> Int {
+        let key = labels.isEmpty ? name : name + "{" + labels.map { "\($0)=\"\($1)\"" }.joined(separator: ",") + "}"
+        return counters.withLock { $0[key] ?? 0 }
     }
 
     /// The Prometheus text exposition of every counter, sorted.

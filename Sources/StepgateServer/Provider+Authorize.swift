@@ -79,6 +79,15 @@ extension Provider {
             "flow started",
             [LogKey.requestID: request.requestID, LogKey.clientID: authRequest.clientID, LogKey.acr: authRequest.acr]
         )
+        audit(
+            .flowStarted,
+            requestID: request.requestID,
+            [
+                AuditKey.flowID: flow.id, AuditKey.clientID: authRequest.clientID, AuditKey.subject: flow.userID,
+                AuditKey.requestedACR: authRequest.acr, AuditKey.maxAge: authRequest.maxAge.map { String($0) },
+                AuditKey.prompt: authRequest.prompt?.rawValue,
+            ]
+        )
         var response = HTTPResponse.redirect(to: "/login?flow=\(flow.id)")
         if let cookie { response.setCookie(cookie) }
         return response
@@ -144,6 +153,14 @@ extension Provider {
         )
         try store.touchSession(idHash: session.idHash, lastSeenAt: now)
         metrics.increment("stepgate_codes_issued_total", [("acr", achieved.name)])
+        audit(
+            .codeIssued,
+            requestID: requestID,
+            [
+                AuditKey.clientID: request.clientID, AuditKey.subject: userID, AuditKey.requestedACR: request.acr,
+                AuditKey.acr: achieved.name, AuditKey.amr: grant.amr.joined(separator: " "),
+            ]
+        )
         logger.info(
             "authorization code issued",
             [

@@ -49,6 +49,14 @@ struct FlowAnswer: Sendable {
     }
 }
 
+/// A rejected answer as the audit log records it: which step, a fixed reason code, and the
+/// user when one is known (never the name typed for an unknown user: it may be a password).
+struct FailedAnswer: Sendable {
+    var step: FlowStep
+    var reason: String
+    var subject: String?
+}
+
 /// A flow loaded for one request, with the session it is bound to.
 struct FlowContext: Sendable {
     let flow: FlowRecord
@@ -91,6 +99,7 @@ extension Provider {
         // The user has no factor that meets the level: say so to the client, never issue less.
         guard try store.completeFlow(id: context.flow.id, now: clock.now) else { return .rejected(.completed) }
         metrics.increment("stepgate_stepup_total", [("outcome", "unmet")])
+        audit(.stepUpUnmet, context, requestID: requestID, [AuditKey.subject: context.session.record.userID])
         logger.notice(
             "step-up cannot be met",
             [LogKey.requestID: requestID, LogKey.flowID: context.flow.id, LogKey.acr: context.request.acr]
@@ -106,31 +115,26 @@ extension Provider {
     {
         let user = try store.user(name: username)
         let budgetSubject = user?.id ?? unknownNameKey(username)
-        if let retry = try throttled(budgetSubject) { return .rejected(.throttled(retryAfter: retry)) }
+        if let retry = try throttled(budgetSubject) {
+            audit(.stepUpThrottled, context, requestID: requestID, [AuditKey.subject: user?.id])
+            return .rejected(.throttled(retryAfter: retry))
+        }
         guard let attempt = try reserveAttempt(context) else {
             return FlowAnswer(outcome: try exhausted(context, requestID: requestID))
         }
 
         // Always run one argon2 verification, so an unknown name takes as long as a known one.
         let matches = passwords.verify(Array(password.utf8), against: user?.passwordHash ?? decoyPasswordHash)
-        guard let user, matches, !user.disabled,
-            context.session.record.userID == nil || context.session.record.userID == user.id,
-            try store.setFlowUser(id: context.flow.id, userID: user.id),
-            try store.recordAuthentication(
-                sessionIDHash: context.session.idHash,
-                userID: user.id,
-                event: event(.pwd, in: context)
+        let rejection = try passwordRejection(user: user, matches: matches, context: context)
+        guard let user, rejection == nil else {
+            let outcome = try failure(
+                context,
+                FailedAnswer(step: .password, reason: rejection ?? "unknown_user", subject: user?.id),
+                attempt: attempt,
+                budgetSubject: budgetSubject,
+                requestID: requestID
             )
-        else {
-            return FlowAnswer(
-                outcome: try failure(
-                    context,
-                    step: .password,
-                    attempt: attempt,
-                    budgetSubject: budgetSubject,
-                    requestID: requestID
-                )
-            )
+            return FlowAnswer(outcome: outcome)
         }
         if passwords.needsRehash(user.passwordHash) {
             // The cost was raised in the configuration: upgrade the hash while the password is at hand.
@@ -138,6 +142,7 @@ extension Provider {
         }
         let (next, cookie) = try answerAccepted(context)
         logger.info("password accepted", [LogKey.requestID: requestID, LogKey.subject: user.id])
+        auditAccepted(.pwd, next, requestID: requestID)
         return FlowAnswer(outcome: try nextOutcome(next, requestID: requestID), cookie: cookie, context: next)
     }
 
@@ -146,11 +151,15 @@ extension Provider {
         guard let userID = context.session.record.userID else {
             return .prompt(.password, failed: false)
         }
-        if let retry = try throttled(userID) { return .rejected(.throttled(retryAfter: retry)) }
+        if let retry = try throttled(userID) {
+            audit(.stepUpThrottled, context, requestID: requestID, [AuditKey.subject: userID])
+            return .rejected(.throttled(retryAfter: retry))
+        }
         guard let attempt = try reserveAttempt(context) else {
             return FlowAnswer(outcome: try exhausted(context, requestID: requestID))
         }
         let now = clock.now
+        var matched = false
         var accepted = false
         for factor in try store.factors(userID: userID) where factor.kind == "totp" && !accepted {
             var secret = try masterKey.open(factor.sealedSecret, purpose: "totp:\(factor.id)")
@@ -158,22 +167,74 @@ extension Provider {
             guard let step = TOTP(secret: secret).matchingStep(for: code, at: now, after: factor.lastUsedStep) else {
                 continue
             }
+            matched = true
             accepted = try store.consumeTOTPStep(factorID: factor.id, step: step)
         }
-        guard accepted,
-            try store.recordAuthentication(
-                sessionIDHash: context.session.idHash,
-                userID: userID,
-                event: event(.otp, in: context)
+        var rejection: String?
+        if !accepted {
+            // A matching code whose time-step another answer consumed first is a replay.
+            rejection = matched ? "code_replayed" : "wrong_code"
+        } else if try !store.recordAuthentication(
+            sessionIDHash: context.session.idHash,
+            userID: userID,
+            event: event(.otp, in: context)
+        ) {
+            rejection = "session_changed"
+        }
+        if let rejection {
+            let outcome = try failure(
+                context,
+                FailedAnswer(step: .otp, reason: rejection, subject: userID),
+                attempt: attempt,
+                budgetSubject: userID,
+                requestID: requestID
             )
-        else {
-            return FlowAnswer(
-                outcome: try failure(context, step: .otp, attempt: attempt, budgetSubject: userID, requestID: requestID)
-            )
+            return FlowAnswer(outcome: outcome)
         }
         let (next, cookie) = try answerAccepted(context)
         logger.info("one-time code accepted", [LogKey.requestID: requestID, LogKey.subject: userID])
+        auditAccepted(.otp, next, requestID: requestID)
         return FlowAnswer(outcome: try nextOutcome(next, requestID: requestID), cookie: cookie, context: next)
+    }
+
+    /// Why a password answer fails, as an audit reason code; nil when it is accepted. Accepting
+    /// binds the flow and the session to the user, so the checks run in this order and stop at
+    /// the first that fails.
+    private func passwordRejection(user: UserRecord?, matches: Bool, context: FlowContext) throws -> String? {
+        guard let user else { return "unknown_user" }
+        guard matches else { return "wrong_password" }
+        guard !user.disabled else { return "user_disabled" }
+        guard context.session.record.userID == nil || context.session.record.userID == user.id else {
+            return "other_user"
+        }
+        guard try store.setFlowUser(id: context.flow.id, userID: user.id) else { return "other_user" }
+        let recorded = try store.recordAuthentication(
+            sessionIDHash: context.session.idHash,
+            userID: user.id,
+            event: event(.pwd, in: context)
+        )
+        return recorded ? nil : "session_changed"
+    }
+
+    /// Audits an accepted answer, with the level the session holds after it.
+    private func auditAccepted(_ method: AuthenticationMethod, _ context: FlowContext, requestID: String) {
+        audit(
+            .stepUpSucceeded,
+            context,
+            requestID: requestID,
+            [
+                AuditKey.subject: context.session.record.userID, AuditKey.stepUpMethod: method.rawValue,
+                AuditKey.acr: context.session.record.events.last?.level,
+            ]
+        )
+    }
+
+    /// Audits `kind` for a flow: its ID and client always, plus `fields`.
+    func audit(_ kind: AuditKind, _ context: FlowContext, requestID: String, _ fields: [String: String?]) {
+        var all = fields
+        all[AuditKey.flowID] = context.flow.id
+        all[AuditKey.clientID] = context.request.clientID
+        audit(kind, requestID: requestID, all)
     }
 
     /// The record of a `method` answered now, with the level the session holds once it counts.
@@ -210,18 +271,25 @@ extension Provider {
     /// the client hears `access_denied`.
     private func failure(
         _ context: FlowContext,
-        step: FlowStep,
+        _ answer: FailedAnswer,
         attempt: Int,
         budgetSubject: String,
         requestID: String
     ) throws -> FlowOutcome {
         try store.recordFailure(userID: budgetSubject, at: clock.now)
-        metrics.increment("stepgate_stepup_total", [("outcome", "failed_\(step.rawValue)")])
+        metrics.increment("stepgate_stepup_total", [("outcome", "failed_\(answer.step.rawValue)")])
         logger.notice(
             "step-up answer rejected",
-            [LogKey.requestID: requestID, LogKey.flowID: context.flow.id, LogKey.stepupMethod: step.rawValue]
+            [LogKey.requestID: requestID, LogKey.flowID: context.flow.id, LogKey.stepupMethod: answer.step.rawValue]
         )
-        if attempt < configuration.flowMaxAttempts { return .prompt(step, failed: true) }
+        let method = answer.step == .password ? AuthenticationMethod.pwd : .otp
+        audit(
+            .stepUpFailed,
+            context,
+            requestID: requestID,
+            [AuditKey.subject: answer.subject, AuditKey.stepUpMethod: method.rawValue, AuditKey.reason: answer.reason]
+        )
+        if attempt < configuration.flowMaxAttempts { return .prompt(answer.step, failed: true) }
         return try exhausted(context, requestID: requestID)
     }
 
@@ -232,6 +300,7 @@ extension Provider {
             "flow ended after too many attempts",
             [LogKey.requestID: requestID, LogKey.flowID: context.flow.id]
         )
+        audit(.flowExhausted, context, requestID: requestID, [AuditKey.subject: context.session.record.userID])
         return .redirect(errorRedirect(context.request, .accessDenied("too many failed attempts")))
     }
 

@@ -109,6 +109,7 @@ extension Provider {
             return .html(400, HTML.page(title: "Sign out", body: "<p class=\"error\">This form has expired.</p>"))
         }
         try store.deleteSession(idHash: session.idHash)
+        audit(.sessionEnded, requestID: request.requestID, [AuditKey.subject: session.record.userID])
         logger.info(
             "session ended",
             [LogKey.requestID: request.requestID, LogKey.subject: session.record.userID ?? "-"]

@@ -112,6 +112,11 @@ extension Provider {
                     "authorization code replayed",
                     [LogKey.requestID: requestID, LogKey.clientID: client.id, LogKey.count: "\(revoked)"]
                 )
+                audit(
+                    .codeReplayed,
+                    requestID: requestID,
+                    [AuditKey.clientID: client.id, AuditKey.subject: stored.grant.userID, AuditKey.count: "\(revoked)"]
+                )
             }
             throw OAuthError.invalidGrant("code expired or already used")
         }
@@ -124,6 +129,7 @@ extension Provider {
             user: user,
             nonce: record.nonce,
             familyID: Self.familyID(codeHash: hash),
+            grantType: "authorization_code",
             requestID: requestID
         )
     }
@@ -166,6 +172,7 @@ extension Provider {
             user: user,
             nonce: nil,
             familyID: record.familyID,
+            grantType: "refresh_token",
             requestID: requestID
         )
     }
@@ -173,6 +180,14 @@ extension Provider {
     private func revokeOnReuse(_ token: RefreshTokenRecord, requestID: String) throws {
         let revoked = try store.revokeRefreshFamily(familyID: token.familyID, at: clock.now)
         metrics.increment("stepgate_refresh_reuse_total")
+        audit(
+            .refreshReuseDetected,
+            requestID: requestID,
+            [
+                AuditKey.clientID: token.grant.clientID, AuditKey.subject: token.grant.userID,
+                AuditKey.count: "\(revoked)",
+            ]
+        )
         logger.notice(
             "refresh token reused; family revoked",
             [LogKey.requestID: requestID, LogKey.clientID: token.grant.clientID, LogKey.count: "\(revoked)"]
@@ -188,6 +203,7 @@ extension Provider {
         user: UserRecord,
         nonce: String?,
         familyID: String,
+        grantType: String,
         requestID: String
     ) throws -> HTTPResponse {
         let now = clock.now
@@ -235,6 +251,14 @@ extension Provider {
             "refresh_token": .string(refreshToken),
             "scope": .string(grant.scope),
         ])
+        audit(
+            .tokensIssued,
+            requestID: requestID,
+            [
+                AuditKey.clientID: grant.clientID, AuditKey.subject: user.id, AuditKey.acr: grant.acr,
+                AuditKey.amr: grant.amr.joined(separator: " "), AuditKey.grantType: grantType,
+            ]
+        )
         logger.info(
             "tokens issued",
             [

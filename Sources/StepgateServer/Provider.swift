@@ -18,6 +18,8 @@ public final class Provider: Sendable {
     let keys: KeyRing
     let passwords: PasswordHasher
     let metrics: Metrics
+    /// Where security events go; written in the background (see `AuditLog`).
+    let auditLog: AuditLog
     /// Signs CSRF tokens; derived from the master key so every node agrees.
     let csrfKey: [UInt8]
     /// Hashes unknown user names into failure-budget keys, so unknown and known names behave alike.
@@ -51,7 +53,15 @@ public final class Provider: Sendable {
         self.decoyPasswordHash = try passwords.hash(random.bytes(24))
         self.discoveryDocument = Self.discovery(configuration).serialized()
         self.metrics = Metrics(routes: Self.routePaths(demo: configuration.demo))
+        self.auditLog = AuditLog(store: store, clock: clock, logger: logger, metrics: metrics)
         try keys.reload()
+    }
+
+    /// Queues an audit record of `kind` for this request; `fields` must hold no secret.
+    func audit(_ kind: AuditKind, requestID: String, _ fields: [String: String?]) {
+        var present: [String: String] = [AuditKey.requestID: requestID]
+        for case (let name, let value?) in fields { present[name] = value }
+        auditLog.record(kind, present)
     }
 
     /// The request handler to give the HTTP server; every error becomes a response inside it.

@@ -63,9 +63,11 @@ public final class Service: Sendable {
     /// The bound port (useful when the configuration asked for port 0).
     public var port: Int { server.port }
 
-    /// Stops accepting connections, lets requests in flight finish, then stops.
+    /// Stops accepting connections, lets requests in flight finish, writes the queued audit
+    /// records, then stops.
     public func stop() {
         server.stop()
+        provider.auditLog.close()
         logger.info("server stopped")
     }
 }

@@ -10,6 +10,7 @@ struct SQLiteMigration: Sendable {
     /// migration is never edited.
     static let all: [SQLiteMigration] = [
         SQLiteMigration(version: 1, sql: SQLiteSchema.version1),
+        SQLiteMigration(version: 2, sql: SQLiteSchema.version2),
         SQLiteMigration(version: 3, sql: SQLiteSchema.version3),
     ]
 }

@@ -114,6 +114,29 @@ enum SQLiteSchema {
         );
         """
 
+    /// The audit log (`docs/audit.md`): one row per record, numbered from 1 without gaps.
+    ///
+    /// `time_ms` is milliseconds since 1970; `fields` is the record's JSON object text;
+    /// `prev_hash` and `hash` are lower-case hex SHA-256. The triggers refuse updates and
+    /// deletes, so no code path of ours can rewrite history; they do not stop someone with
+    /// write access to the file, which is what `stepgate audit verify` is for.
+    static let version2 = """
+        CREATE TABLE audit_records (
+            seq INTEGER PRIMARY KEY,
+            time_ms INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+
+        CREATE TRIGGER audit_records_no_update BEFORE UPDATE ON audit_records
+        BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+
+        CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records
+        BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+        """
+
     /// What the risk engine remembers per user; step-up challenges and transaction grants.
     static let version3 = """
         CREATE TABLE risk_devices (

@@ -1,4 +1,5 @@
 public import Foundation
+public import StepgateCore
 
 /// Everything Stepgate keeps, behind one protocol that SQLite and (later) PostgreSQL satisfy.
 ///
@@ -135,6 +136,25 @@ public protocol Store: Sendable {
     func signingKeys() throws -> [SigningKeyRecord]
     /// Retires every key but `kid` that is not yet retired.
     func retireSigningKeys(except kid: String, at: Date) throws
+
+    // MARK: Audit log
+
+    /// Appends `records` to the audit chain in one transaction, all or none.
+    ///
+    /// The first record must continue the stored last record (its number plus one, naming its
+    /// hash; for an empty log, number 1 naming `AuditChain.genesis`), each next record the one
+    /// before it, and every hash must match its record. Otherwise throws
+    /// `StoreError(.conflict)` and stores nothing: two writers can never fork the chain, and
+    /// the loser reads the new last record and links again. Nothing updates or deletes records.
+    func appendAudit(_ records: [AuditRecord]) throws
+    /// Up to `limit` records numbered above `after`, ascending.
+    ///
+    /// A stored row that cannot be read throws `StoreError(.corrupt)` with `auditSequence` set.
+    func auditRecords(after: Int64, limit: Int) throws -> [AuditRecord]
+    /// The last `count` records, ascending.
+    func lastAuditRecords(count: Int) throws -> [AuditRecord]
+    /// The record with the highest number, or nil when the log is empty.
+    func lastAuditRecord() throws -> AuditRecord?
 }
 
 /// A store failure. `code` says what kind; the message is for logs and carries no secret.
@@ -155,11 +175,14 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     public let detail: String
     /// The underlying engine's error code, such as SQLite's extended result code.
     public let engineCode: Int32?
+    /// The number of the audit record that could not be read, for `.corrupt` audit reads.
+    public let auditSequence: Int64?
 
-    public init(_ code: Code, _ detail: String, engineCode: Int32? = nil) {
+    public init(_ code: Code, _ detail: String, engineCode: Int32? = nil, auditSequence: Int64? = nil) {
         self.code = code
         self.detail = detail
         self.engineCode = engineCode
+        self.auditSequence = auditSequence
     }
 
     public var description: String {

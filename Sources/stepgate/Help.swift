@@ -19,6 +19,8 @@ enum Help {
           client add ID --redirect-uri URI [--public | --secret-stdin]
                                      register an OAuth client
           keys rotate                make a new signing key current
+          audit verify               check the audit log's hash chain; names the first broken record
+          audit tail [-n N]          print the last N audit records (default 20) as JSON lines
           version                    print the version
 
         Every command takes --config FILE, --data DIR and --help.
@@ -58,6 +60,15 @@ enum Help {
 
     static let keys = """
         usage: stepgate keys rotate
+        \(commonFlags)
+        """
+
+    static let audit = """
+        usage: stepgate audit verify
+               stepgate audit tail [-n N]
+
+          verify   check every record's hash and link; exit 0 if intact, 1 naming the first broken record
+          -n N     how many of the last records tail prints, oldest first (default 20)
         \(commonFlags)
         """
 }

@@ -37,6 +37,7 @@ struct Stepgate {
         case "factor": try Commands.factor(rest)
         case "client": try Commands.client(rest)
         case "keys": try Commands.keys(rest)
+        case "audit": try AuditCommands.run(rest)
         case "help", "--help", "-h": Output.print(Help.main)
         case "version", "--version": Output.print("stepgate \(Help.version)")
         default: throw UsageError("unknown command '\(command)'", help: Help.main)

@@ -124,6 +124,7 @@ struct SQLiteStoreTests {
             #expect(dump.contains("table \(table)\n"), "\(table)")
         }
         #expect(dump.contains("applied_at") == false)
+        #expect(dump.contains("audit_records") == false, "a rejected request may add an audit record by design")
     }
 
     @Test
@@ -184,4 +185,39 @@ struct SQLiteStoreTests {
         SQLiteMigration.all + [
             SQLiteMigration(version: next, sql: "CREATE TABLE later_addition (x INTEGER PRIMARY KEY);")
         ]
+}
+
+/// What only the SQLite audit table shows: its triggers and unreadable rows.
+struct SQLiteAuditTests {
+    @Test
+    func auditRecords_refuseUpdateAndDeleteThroughSQL() throws {
+        let fixture = try StoreFixture(.sqlite)
+        let sqlite = try #require(fixture.sqlite)
+        let records = StoreContractTests.auditChain(2)
+        try sqlite.appendAudit(records)
+
+        #expect(throws: StoreError.self) {
+            try sqlite.withConnection { try $0.run("UPDATE audit_records SET kind = 'x'") }
+        }
+        #expect(throws: StoreError.self) { try sqlite.withConnection { try $0.run("DELETE FROM audit_records") } }
+        #expect(try sqlite.auditRecords(after: 0, limit: 10) == records)
+    }
+
+    @Test
+    func auditRecords_reportUnreadableRowWithItsNumber() throws {
+        let fixture = try StoreFixture(.sqlite)
+        let sqlite = try #require(fixture.sqlite)
+        try sqlite.appendAudit(StoreContractTests.auditChain(3))
+        try sqlite.withConnection { connection in
+            try connection.execute("DROP TRIGGER audit_records_no_update", "drop trigger")
+            try connection.run("UPDATE audit_records SET fields = '{\"user.id\": 7}' WHERE seq = 2")
+        }
+
+        let error = #expect(throws: StoreError.self) { _ = try sqlite.auditRecords(after: 0, limit: 10) }
+
+        #expect(error?.code == .corrupt)
+        #expect(error?.auditSequence == 2)
+        #expect(error?.detail.contains("7") == false)
+        #expect(try sqlite.auditRecords(after: 0, limit: 1).count == 1)
+    }
 }

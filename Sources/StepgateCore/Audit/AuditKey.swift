@@ -1,0 +1,23 @@
+/// Field names of audit records, dotted like `LogKey`; the only keys records use.
+///
+/// Values are identifiers, levels and fixed reason codes. Never a password, one-time code,
+/// seed, token, cookie, session ID, authorization code or request body.
+public enum AuditKey {
+    public static let requestID = "request.id"
+    public static let clientID = "oidc.client_id"
+    public static let subject = "user.id"
+    /// The level the client asked for.
+    public static let requestedACR = "oidc.acr_requested"
+    /// The level proved or carried by a grant.
+    public static let acr = "oidc.acr"
+    /// Space-separated RFC 8176 method values.
+    public static let amr = "oidc.amr"
+    public static let maxAge = "oidc.max_age"
+    public static let prompt = "oidc.prompt"
+    public static let grantType = "oidc.grant_type"
+    public static let flowID = "flow.id"
+    public static let stepUpMethod = "stepup.method"
+    /// A fixed, lower-case reason code such as `wrong_password`.
+    public static let reason = "reason"
+    public static let count = "count"
+}

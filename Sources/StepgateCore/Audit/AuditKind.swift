@@ -1,0 +1,42 @@
+/// What an audit record says happened: a stable, dotted, lower-case name.
+///
+/// Names are part of the log's contract (scripts filter on them), so a shipped name is never
+/// renamed. `docs/audit.md` lists each with its fields.
+public struct AuditKind: RawRepresentable, Hashable, Sendable {
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    /// `/authorize` found the session short of the requested level and started a challenge.
+    public static let flowStarted = AuditKind(rawValue: "flow.started")
+    /// A flow ended because its attempts ran out; the client hears `access_denied`.
+    public static let flowExhausted = AuditKind(rawValue: "flow.exhausted")
+    /// A password or one-time code was accepted.
+    public static let stepUpSucceeded = AuditKind(rawValue: "stepup.succeeded")
+    /// A password or one-time code was rejected; `reason` says why.
+    public static let stepUpFailed = AuditKind(rawValue: "stepup.failed")
+    /// An answer was refused unchecked because the account's failure budget is spent.
+    public static let stepUpThrottled = AuditKind(rawValue: "stepup.throttled")
+    /// The user has no enrolled factor that meets the requested level.
+    public static let stepUpUnmet = AuditKind(rawValue: "stepup.unmet")
+    /// An authorization code was issued.
+    public static let codeIssued = AuditKind(rawValue: "code.issued")
+    /// A code was presented again; the refresh-token family it issued was revoked.
+    public static let codeReplayed = AuditKind(rawValue: "code.replayed")
+    /// Tokens were issued at `/token`.
+    public static let tokensIssued = AuditKind(rawValue: "tokens.issued")
+    /// A used or revoked refresh token was presented; its whole family was revoked.
+    public static let refreshReuseDetected = AuditKind(rawValue: "refresh.reuse_detected")
+    /// A session was ended by the user.
+    public static let sessionEnded = AuditKind(rawValue: "session.ended")
+    /// The decision endpoint let a request through.
+    public static let decisionAllowed = AuditKind(rawValue: "decision.allowed")
+    /// The decision endpoint asked for a step-up.
+    public static let decisionChallenged = AuditKind(rawValue: "decision.challenged")
+    /// The decision endpoint refused a request outright.
+    public static let decisionDenied = AuditKind(rawValue: "decision.denied")
+    /// A transaction grant was used up by the request it was bound to.
+    public static let grantConsumed = AuditKind(rawValue: "grant.consumed")
+}
