@@ -132,6 +132,15 @@ extension Provider {
             "step-up started",
             [LogKey.requestID: request.requestID, LogKey.action: ticket.action, LogKey.acr: ticket.acr]
         )
+        audit(
+            .flowStarted,
+            requestID: request.requestID,
+            [
+                AuditKey.flowID: flow.id, AuditKey.clientID: Self.stepUpClientID, AuditKey.subject: flow.userID,
+                AuditKey.requestedACR: ticket.acr, AuditKey.maxAge: ticket.maxAge.map { String($0) },
+                AuditKey.action: ticket.action, AuditKey.transaction: ticket.transactionHash,
+            ]
+        )
         var response = HTTPResponse.redirect(to: "/login?flow=\(flow.id)")
         if let cookie { response.setCookie(cookie) }
         return response
@@ -162,6 +171,15 @@ extension Provider {
             )
         }
         try store.touchSession(idHash: context.session.idHash, lastSeenAt: now)
+        audit(
+            .grantIssued,
+            context,
+            requestID: requestID,
+            [
+                AuditKey.subject: userID, AuditKey.action: challenge.action, AuditKey.acr: challenge.acr,
+                AuditKey.transaction: challenge.transactionHash,
+            ]
+        )
         logger.info(
             "step-up approved",
             [

@@ -69,6 +69,14 @@ import Testing
         }
         #expect(try consume())
         #expect(try !consume())
+
+        let records = try harness.auditRecords()
+        #expect(records.first?.kind == "flow.started")
+        #expect(records.first?.fields[AuditKey.action] == "transfer")
+        let granted = try #require(records.last)
+        #expect(granted.kind == "grant.issued")
+        #expect(granted.fields[AuditKey.transaction] == Self.transaction)
+        #expect(granted.fields[AuditKey.subject] == harness.alice.id)
     }
 
     @Test func boundTransaction_withAnAal2Session_stillAsksForAFreshSecondFactor() throws {

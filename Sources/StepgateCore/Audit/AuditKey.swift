@@ -20,4 +20,12 @@ public enum AuditKey {
     /// A fixed, lower-case reason code such as `wrong_password`.
     public static let reason = "reason"
     public static let count = "count"
+    /// The policy action a decision or step-up was about.
+    public static let action = "policy.action"
+    /// Base64url SHA-256 of a bound transaction (docs/policies.md); never the fields themselves.
+    public static let transaction = "transaction.hash"
+    /// Space-separated risk reason codes, such as `device.new geo.new_country`.
+    public static let riskReasons = "risk.reasons"
+    public static let riskScore = "risk.score"
+    public static let decision = "decision"
 }

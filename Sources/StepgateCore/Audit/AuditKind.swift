@@ -37,6 +37,8 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable {
     public static let decisionChallenged = AuditKind(rawValue: "decision.challenged")
     /// The decision endpoint refused a request outright.
     public static let decisionDenied = AuditKind(rawValue: "decision.denied")
+    /// A step-up asked for by the decision endpoint was approved; a bound one left a grant.
+    public static let grantIssued = AuditKind(rawValue: "grant.issued")
     /// A transaction grant was used up by the request it was bound to.
     public static let grantConsumed = AuditKind(rawValue: "grant.consumed")
 }
