@@ -24,6 +24,7 @@ let package = Package(
         .executable(name: "stepgate-bench", targets: ["StepgateBench"]),
         // Libraries only so that the fuzz package in Fuzz/ can depend on these modules.
         .library(name: "StepgateCrypto", targets: ["StepgateCrypto"]),
+        .library(name: "StepgateCore", targets: ["StepgateCore"]),
         .library(name: "StepgateHTTP", targets: ["StepgateHTTP"]),
         .library(name: "StepgateServer", targets: ["StepgateServer"]),
     ],

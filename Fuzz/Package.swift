@@ -13,8 +13,8 @@ let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().lastPathComponent.lowercased()
 
 let crypto = Target.Dependency.product(name: "StepgateCrypto", package: root)
+let core = Target.Dependency.product(name: "StepgateCore", package: root)
 let http = Target.Dependency.product(name: "StepgateHTTP", package: root)
-let server = Target.Dependency.product(name: "StepgateServer", package: root)
 
 /// One libFuzzer executable: `-parse-as-library` because it exports
 /// `LLVMFuzzerTestOneInput` instead of having a `main`.
@@ -42,6 +42,6 @@ let package = Package(
         fuzzer("FuzzPassword", [crypto]),
         fuzzer("FuzzForm", [http]),
         fuzzer("FuzzHeaders", [http]),
-        fuzzer("FuzzConfig", [server]),
+        fuzzer("FuzzConfig", [core]),
     ]
 )

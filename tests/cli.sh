@@ -3,6 +3,7 @@
 # Usage: tests/cli.sh PATH_TO_STEPGATE
 set -uo pipefail
 bin=$(realpath "$1")
+root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 server_pid=""
 cleanup() {
@@ -38,7 +39,7 @@ export STEPGATE_PASSWORD_MEMORY_KIB=64 STEPGATE_PASSWORD_ITERATIONS=1
 
 check "help" 0 "$bin" --help
 contains "help lists serve" out "serve"
-for sub in serve user factor client keys audit; do check "$sub --help" 0 "$bin" $sub --help; done
+for sub in serve user factor client keys audit policy; do check "$sub --help" 0 "$bin" $sub --help; done
 check "no command" 2 "$bin"
 one_line "no command"
 check "unknown command" 2 "$bin" frobnicate
@@ -87,6 +88,29 @@ check "serve missing config" 2 "$bin" serve --config "$work/none.conf" --data "$
 chmod 644 "$data/master.key"
 check "world-readable master key" 1 "$bin" keys rotate --data "$data"
 chmod 600 "$data/master.key"
+
+policy="$root/examples/policy.conf"
+cases="$root/examples/policy-cases.conf"
+check "policy check ok" 0 "$bin" policy check "$policy"
+contains "policy summary" out "5 actions"
+printf '[action.a]\nmethod = post\npath = /x\nlevel = aal9\n[action.b]\nmethod = GET\npath = /x\nlevel = aal1\nrule = risk > 500 -> deny\n' >"$work/bad-policy.conf"
+check "policy check bad" 1 "$bin" policy check "$work/bad-policy.conf"
+one_line "policy check bad"
+contains "policy bad method line" err "line 2: action a: method"
+contains "policy unknown level line" err "line 4: action a: level"
+contains "policy bad rule line" err "line 9: action b: rule"
+check "policy check no file" 2 "$bin" policy check
+check "policy check unreadable" 2 "$bin" policy check "$work/none.conf"
+check "policy unknown action" 2 "$bin" policy frobnicate "$policy"
+check "policy test pass" 0 "$bin" policy test "$policy" "$cases"
+contains "policy test summary" out "0 failed"
+sed 's/^rule = amount > 1000 -> level aal3$/rule = amount > 5000 -> level aal3/' "$policy" >"$work/changed-policy.conf"
+check "policy test changed decision" 1 "$bin" policy test "$work/changed-policy.conf" "$cases"
+contains "policy test names the case" out "FAIL transfer_large"
+one_line "policy test changed decision"
+printf '[case.x]\nmethod = GET\nexpected = maybe\n' >"$work/bad-cases.conf"
+check "policy test bad cases" 1 "$bin" policy test "$policy" "$work/bad-cases.conf"
+contains "policy bad case line" err "line 3: case x: expected"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$bin" serve --data "$data" --listen "127.0.0.1:$port" >"$work/serve.out" 2>"$work/serve.err" &

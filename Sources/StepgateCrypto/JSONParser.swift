@@ -8,10 +8,17 @@ struct JSONParser {
     private let bytes: [UInt8]
     private let maxDepth: Int
     private var index = 0
+    /// Whether to keep the source text of numbers reached through object members only.
+    private let recordsNumberText: Bool
+    private var memberPath: [String] = []
+    private var arrayDepth = 0
+    /// Source text of numbers by the member names leading to them, when recording.
+    private(set) var numberText: [[String]: String] = [:]
 
-    init(_ bytes: [UInt8], maxDepth: Int) {
+    init(_ bytes: [UInt8], maxDepth: Int, recordsNumberText: Bool = false) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.recordsNumberText = recordsNumberText
     }
 
     /// The one value that `bytes` holds, with optional whitespace around it.
@@ -62,7 +69,9 @@ struct JSONParser {
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
+            if recordsNumberText { memberPath.append(key) }
             let value = try parseValue(depth: depth)
+            if recordsNumberText { memberPath.removeLast() }
             guard members.updateValue(value, forKey: key) == nil else {
                 throw JSONError(.duplicateKey, offset: keyOffset)
             }
@@ -85,6 +94,8 @@ struct JSONParser {
             index += 1
             return .array(elements)
         }
+        arrayDepth += 1
+        defer { arrayDepth -= 1 }
         while true {
             skipWhitespace()
             elements.append(try parseValue(depth: depth))
@@ -218,6 +229,7 @@ struct JSONParser {
             try requireDigits()
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        if recordsNumberText, arrayDepth == 0 { numberText[memberPath] = text }
         if isInteger {
             guard let value = Int64(text) else { throw JSONError(.numberOutOfRange, offset: start) }
             return .integer(value)

@@ -10,6 +10,20 @@ extension JSONValue {
         return try parser.parseDocument()
     }
 
+    /// The value parsed from `bytes` as `parse` does, and the exact source text of its numbers.
+    ///
+    /// `numberText` holds each number reached through object members only, keyed by the member
+    /// names on the way (`["amount"]`, `["payee", "iban"]`); numbers inside arrays are left out.
+    /// For readers that must not round through `Double`, such as a transaction's amount.
+    public static func parseKeepingNumberText(
+        _ bytes: [UInt8],
+        maxDepth: Int = 32
+    ) throws -> (value: JSONValue, numberText: [[String]: String]) {
+        var parser = JSONParser(bytes, maxDepth: maxDepth, recordsNumberText: true)
+        let value = try parser.parseDocument()
+        return (value, parser.numberText)
+    }
+
     /// Compact UTF-8 JSON, deterministic: object members sorted by the UTF-8 bytes of their names.
     ///
     /// Strings escape `"`, `\` and control characters (as `\u00XX`); `/` and non-ASCII are

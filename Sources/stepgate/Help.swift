@@ -21,6 +21,8 @@ enum Help {
           keys rotate                make a new signing key current
           audit verify               check the audit log's hash chain; names the first broken record
           audit tail [-n N]          print the last N audit records (default 20) as JSON lines
+          policy check FILE          validate a policy file; every problem with its line
+          policy test FILE CASES     run a file of expected decisions against a policy
           version                    print the version
 
         Every command takes --config FILE, --data DIR and --help.
@@ -69,6 +71,17 @@ enum Help {
 
           verify   check every record's hash and link; exit 0 if intact, 1 naming the first broken record
           -n N     how many of the last records tail prints, oldest first (default 20)
+        \(commonFlags)
+        """
+
+    static let policy = """
+        usage: stepgate policy check FILE
+               stepgate policy test FILE CASES
+
+          check   load FILE (see docs/policies.md); print a summary, or every problem and exit 1
+          test    run each [case.NAME] of CASES against FILE; print one line per case and
+                  exit 1 when a decision differs from the expected one
+        The level names come from the configuration (`levels`, default aal1 aal2 aal3).
         \(commonFlags)
         """
 }

@@ -19,6 +19,9 @@ struct Stepgate {
             Output.error("stepgate: \(error.message)")
             if let help = error.help { Output.error(help) }
             exit(2)
+        } catch let failure as ReportedFailure {
+            for line in failure.lines { Output.error("stepgate: \(line)") }
+            exit(1)
         } catch let error as ConfigurationError {
             Output.error("stepgate: \(error)")
             exit(2)
@@ -38,6 +41,7 @@ struct Stepgate {
         case "client": try Commands.client(rest)
         case "keys": try Commands.keys(rest)
         case "audit": try AuditCommands.run(rest)
+        case "policy": try Commands.policy(rest)
         case "help", "--help", "-h": Output.print(Help.main)
         case "version", "--version": Output.print("stepgate \(Help.version)")
         default: throw UsageError("unknown command '\(command)'", help: Help.main)

@@ -1,5 +1,5 @@
 import FuzzSupport
-import StepgateServer
+import StepgateCore
 
 /// `ConfigFile.parse` on arbitrary text: every line is an entry, a problem, or skipped.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -2,23 +2,37 @@
 ///
 /// A value may be bare (`listen = 127.0.0.1:8080`) or double-quoted with `\"` and `\\` escapes.
 /// Under `[section]`, a key `k` is read as `section.k`. Each entry keeps its line number so
-/// problems can name where they are.
+/// problems can name where they are. Pure text in, entries out: the caller reads the file.
 public struct ConfigFile: Sendable {
     /// One `key = value` line.
     public struct Entry: Sendable, Hashable {
+        /// The full key: `section.k` under `[section]`, `k` at the top.
         public var key: String
         public var value: String
+        public var line: Int
+        /// The section the key was written under; empty at the top of the file.
+        public var section: String = ""
+    }
+
+    /// One `[section]` header, in file order; a name may appear more than once.
+    public struct Section: Sendable, Hashable {
+        public var name: String
         public var line: Int
     }
 
     public private(set) var entries: [Entry] = []
+    public private(set) var sections: [Section] = []
 
     public init(entries: [Entry] = []) {
         self.entries = entries
     }
 
     /// Parses `text`; every malformed line becomes one problem, and parsing goes on.
-    public static func parse(_ text: String) -> (file: ConfigFile, problems: [String]) {
+    ///
+    /// A key set twice is a problem, unless its name within its section is in `repeatable`
+    /// (for example `rule`, which a policy action lists once per rule); then every occurrence
+    /// is an entry, in file order.
+    public static func parse(_ text: String, repeatable: Set<String> = []) -> (file: ConfigFile, problems: [String]) {
         var file = ConfigFile()
         var problems: [String] = []
         var section = ""
@@ -33,6 +47,7 @@ public struct ConfigFile: Sendable {
                     continue
                 }
                 section = String(line.dropFirst().dropLast()).trimmingWhitespace()
+                file.sections.append(Section(name: section, line: number))
                 continue
             }
             guard let equals = line.firstIndex(of: "=") else {
@@ -49,17 +64,19 @@ public struct ConfigFile: Sendable {
                 continue
             }
             let fullKey = section.isEmpty ? key : "\(section).\(key)"
-            if let earlier = seen[fullKey] {
-                problems.append("line \(number): key \(fullKey) is already set on line \(earlier)")
-                continue
+            if !repeatable.contains(key) {
+                if let earlier = seen[fullKey] {
+                    problems.append("line \(number): key \(fullKey) is already set on line \(earlier)")
+                    continue
+                }
+                seen[fullKey] = number
             }
-            seen[fullKey] = number
-            file.entries.append(Entry(key: fullKey, value: value, line: number))
+            file.entries.append(Entry(key: fullKey, value: value, line: number, section: section))
         }
         return (file, problems)
     }
 
-    /// The value of `key`, if set.
+    /// The value of `key`, if set; the first one for a repeatable key.
     public subscript(_ key: String) -> String? {
         entries.first { $0.key == key }?.value
     }
@@ -98,8 +115,8 @@ public struct ConfigFile: Sendable {
 }
 
 extension StringProtocol {
-    /// The text without leading and trailing spaces and tabs.
-    func trimmingWhitespace() -> String {
+    /// The text without leading and trailing spaces, tabs and line ends.
+    package func trimmingWhitespace() -> String {
         var slice = Substring(self)
         while let first = slice.first, first == " " || first == "\t" || first == "\r" || first == "\n" {
             slice = slice.dropFirst()
