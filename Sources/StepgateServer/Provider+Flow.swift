@@ -36,11 +36,19 @@ struct FlowAnswer: Sendable {
     /// through that session (the next page's CSRF token is bound to it).
     var cookie: SetCookie?
     var context: FlowContext?
+    /// The method of the accepted answer; nil when none was accepted.
+    var accepted: AuthenticationMethod?
 
-    init(outcome: FlowOutcome, cookie: SetCookie? = nil, context: FlowContext? = nil) {
+    init(
+        outcome: FlowOutcome,
+        cookie: SetCookie? = nil,
+        context: FlowContext? = nil,
+        accepted: AuthenticationMethod? = nil
+    ) {
         self.outcome = outcome
         self.cookie = cookie
         self.context = context
+        self.accepted = accepted
     }
 
     static func rejected(_ rejection: FlowRejection) -> FlowAnswer { FlowAnswer(outcome: .rejected(rejection)) }
@@ -143,7 +151,12 @@ extension Provider {
         let (next, cookie) = try answerAccepted(context)
         logger.info("password accepted", [LogKey.requestID: requestID, LogKey.subject: user.id])
         auditAccepted(.pwd, next, requestID: requestID)
-        return FlowAnswer(outcome: try nextOutcome(next, requestID: requestID), cookie: cookie, context: next)
+        return FlowAnswer(
+            outcome: try nextOutcome(next, requestID: requestID),
+            cookie: cookie,
+            context: next,
+            accepted: .pwd
+        )
     }
 
     /// Answers the TOTP step: the matched time-step is consumed atomically, so a code works once.
@@ -194,7 +207,12 @@ extension Provider {
         let (next, cookie) = try answerAccepted(context)
         logger.info("one-time code accepted", [LogKey.requestID: requestID, LogKey.subject: userID])
         auditAccepted(.otp, next, requestID: requestID)
-        return FlowAnswer(outcome: try nextOutcome(next, requestID: requestID), cookie: cookie, context: next)
+        return FlowAnswer(
+            outcome: try nextOutcome(next, requestID: requestID),
+            cookie: cookie,
+            context: next,
+            accepted: .otp
+        )
     }
 
     /// Why a password answer fails, as an audit reason code; nil when it is accepted. Accepting

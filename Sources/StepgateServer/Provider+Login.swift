@@ -40,7 +40,7 @@ extension Provider {
             requestID: request.requestID
         )
         var response = try render(answered.outcome, answered.context ?? context)
-        if let cookie = answered.cookie { response.setCookie(cookie) }
+        try setCookies(answered, request, &response)
         return response
     }
 
@@ -71,8 +71,19 @@ extension Provider {
             requestID: request.requestID
         )
         var response = try renderJSON(answered.outcome, answered.context ?? context)
-        if let cookie = answered.cookie { response.setCookie(cookie) }
+        try setCookies(answered, request, &response)
         return response
+    }
+
+    /// The rotated session cookie of an accepted answer and, once a factor beyond the password
+    /// was accepted, the device cookie: only a device that passed a second factor becomes known
+    /// to the risk engine, so a stolen password alone cannot make the thief's device familiar.
+    private func setCookies(_ answered: FlowAnswer, _ request: HTTPRequest, _ response: inout HTTPResponse) throws {
+        if let cookie = answered.cookie { response.setCookie(cookie) }
+        guard let method = answered.accepted, method != .pwd,
+            let userID = answered.context?.session.record.userID
+        else { return }
+        if let device = try rememberDevice(request, userID: userID) { response.setCookie(device) }
     }
 
     /// Routes an answer to the step the flow is on; an answer for another step is ignored.

@@ -22,6 +22,9 @@ struct StepUpTicket: Sendable, Equatable {
     var returnTo: String
     var expiresAt: Int64
 
+    /// The longest sealed ticket `open` accepts, in bytes.
+    static let maximumLength = 8_192
+
     func sealed(key: [UInt8]) -> String {
         var object: [String: JSONValue] = [
             "action": .string(action), "acr": .string(acr), "details": details, "return_to": .string(returnTo),
@@ -36,7 +39,7 @@ struct StepUpTicket: Sendable, Equatable {
 
     /// The ticket if its signature holds and it has not expired at `now`; nil otherwise.
     static func open(_ text: String, key: [UInt8], now: Date) -> StepUpTicket? {
-        guard text.utf8.count <= 8_192, let dot = text.firstIndex(of: ".") else { return nil }
+        guard text.utf8.count <= maximumLength, let dot = text.firstIndex(of: ".") else { return nil }
         let payload = text[..<dot]
         let expected = Base64URL.encode(HMAC.authenticationCode(.sha256, key: key, message: Array(payload.utf8)))
         guard constantTimeEquals(String(text[text.index(after: dot)...]), expected),

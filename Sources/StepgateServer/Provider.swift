@@ -29,6 +29,10 @@ public final class Provider: Sendable {
     /// Signs the step-up tickets the decision endpoint hands to browsers.
     let stepUpKey: [UInt8]
     let discoveryDocument: [UInt8]
+    /// Scores decisions; its configuration was validated when the configuration loaded.
+    let riskEngine: RiskEngine
+    /// The IP geolocation database named by `geo.database`; nil when none is configured.
+    let geoDatabase: GeoDatabase?
 
     /// A provider over `store`; creates the first signing key if the store has none.
     public init(
@@ -54,6 +58,8 @@ public final class Provider: Sendable {
         self.discoveryDocument = Self.discovery(configuration).serialized()
         self.metrics = Metrics(routes: Self.routePaths(demo: configuration.demo))
         self.auditLog = AuditLog(store: store, clock: clock, logger: logger, metrics: metrics)
+        self.riskEngine = try RiskEngine(configuration: configuration.risk)
+        self.geoDatabase = try configuration.geoDatabasePath.map { try GeoDatabase(path: $0) }
         try keys.reload()
     }
 
@@ -82,7 +88,7 @@ public final class Provider: Sendable {
         [
             "/", "/static/style.css", "/.well-known/openid-configuration", "/jwks.json", "/authorize", "/login",
             "/api/login", "/token", "/userinfo", "/revoke", "/introspect", "/logout", "/healthz", "/readyz", "/metrics",
-            "/stepup",
+            "/stepup", "/decide",
         ] + (demo ? ["/demo", "/demo/callback"] : [])
     }
 
@@ -113,6 +119,8 @@ public final class Provider: Sendable {
         add(.post, "/revoke", { try $0.revoke($1) })
         add(.post, "/introspect", { try $0.introspect($1) })
         add(.get, "/stepup", { try $0.stepUpPage($1) })
+        add(.get, "/decide", { try $0.decide($1) })
+        add(.post, "/decide", { try $0.decide($1) })
         add(.get, "/logout", { try $0.logoutPage($1) })
         add(.post, "/logout", { try $0.logout($1) })
         add(.get, "/healthz", { _, _ in .text(200, "ok\n") })

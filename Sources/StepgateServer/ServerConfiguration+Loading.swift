@@ -109,6 +109,7 @@ struct ConfigReader {
         readPaths(into: &config)
         readLimits(into: &config)
         readLevels(into: &config)
+        readDecisions(into: &config)
         var level = "info"
         string("log.level", into: &level)
         if let parsed = LogLevel.allCases.first(where: { $0.name == level }) {

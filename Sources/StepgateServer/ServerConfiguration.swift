@@ -34,6 +34,12 @@ public import StepgateCrypto
 /// | `http.connection_timeout` | duration | `30s` |
 /// | `log.level` | trace, debug, info, notice, warning, error | `info` |
 /// | `demo` | true/false: serve the demo relying party at `/demo` | `false` |
+/// | `policy` | path of a policy file (docs/policies.md) for the decision endpoint | none: `/decide` denies |
+/// | `decide.unmatched` | `allow` or `deny`: a request no action covers | `deny` |
+/// | `geo.database` | path of a MaxMind DB (GeoLite2/GeoIP2 City or Country) | none: no geo signals |
+/// | `transaction.grant_lifetime` | duration a step-up's transaction grant waits for its request | `5m` |
+/// | `device.cookie_lifetime` | duration of the device cookie the risk engine knows devices by | `400d` |
+/// | `risk.points.CODE`, `risk.*` | the risk engine's points and thresholds (see `RiskConfiguration`) | its defaults |
 public struct ServerConfiguration: Sendable {
     public var listenHost = "127.0.0.1"
     public var listenPort = 8080
@@ -63,6 +69,14 @@ public struct ServerConfiguration: Sendable {
     public var connectionTimeout: TimeInterval = 30
     public var logLevel = LogLevel.info
     public var demo = false
+    /// Where `policy` was read from; nil when no policy is configured.
+    public var policyPath: String?
+    /// The decision endpoint's policy; nil when none is configured (then it denies every request).
+    public var policy: Policy?
+    public var unmatchedRequests = UnmatchedRequests.deny
+    public var geoDatabasePath: String?
+    public var deviceCookieLifetime: TimeInterval = 400 * 86_400
+    public var risk = RiskConfiguration()
 
     public init() {}
 

@@ -81,6 +81,20 @@ public struct Policy: Sendable {
         return requirement
     }
 
+    /// The amount `request` carries under `action`: the canonical text of its `amount` field and
+    /// its exact value; nil when the action has no `amount` key or the field is missing or not a
+    /// plain number (then amount clauses hold, as in `evaluate`).
+    ///
+    /// The risk engine weighs the amount before the rules run, so a caller reads it first.
+    public func amount(of action: PolicyAction, in request: PolicyRequest) -> (text: String, value: Decimal)? {
+        guard let field = action.amount else { return nil }
+        var fields = RequestFields(request)
+        guard case .success(let text) = fields.value(of: field), let value = DecimalText.plainDecimal(text) else {
+            return nil
+        }
+        return (DecimalText.canonical(text) ?? text, value)
+    }
+
     /// The position of `level` in `levels` (0 is lowest), or nil for an unknown name.
     public func rank(of level: String) -> Int? {
         levels.firstIndex(of: level)

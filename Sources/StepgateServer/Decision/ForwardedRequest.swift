@@ -29,6 +29,8 @@ struct ForwardedRequest: Sendable, Equatable {
     /// proxy that forwards bodies); nginx `auth_request` never does.
     var body: [UInt8]
     var contentType: String?
+    /// The page that sent the request, for the way back after a step-up of a `POST`.
+    var referer: String?
 
     /// Why the forwarded headers do not describe a request.
     enum Problem: Error, Equatable {
@@ -75,7 +77,8 @@ struct ForwardedRequest: Sendable, Equatable {
             acceptLanguage: headers["Accept-Language"] ?? "",
             wantsHTML: accept.contains("text/html"),
             body: request.body,
-            contentType: headers["Content-Type"]
+            contentType: headers["Content-Type"],
+            referer: headers["Referer"]
         )
     }
 

@@ -1,0 +1,255 @@
+import Foundation
+import StepgateCore
+import StepgateCrypto
+import StepgateHTTP
+import StepgateStore
+
+/// One decision's outcome, before it becomes a response.
+enum DecisionOutcome: Sendable {
+    case allow(AuthenticationProof?)
+    case stepUp(PolicyRequirement, RiskAssessment?)
+    /// `reason` is a fixed code: `no_policy`, `no_action`, `rule`, `unsafe_path`, `unbindable`,
+    /// `network_denied`, `transaction_too_large`.
+    case deny(reason: String)
+}
+
+extension Provider {
+    /// `/decide`: the decision endpoint for reverse proxies (nginx `auth_request`, Traefik and
+    /// Caddy forward-auth) and for applications that ask for themselves.
+    ///
+    /// Reads the original request from the forwarded headers (and the body, when one is sent),
+    /// finds its policy action, scores its risk, and answers:
+    ///
+    /// - 200 with identity headers when the proof covers the action (a bound action also needs a
+    ///   grant for exactly this transaction, which this request uses up);
+    /// - 401 with an RFC 9470 `WWW-Authenticate` challenge when more or fresher proof is needed,
+    ///   plus a `Location` to the step-up page for a browser;
+    /// - 403 when the request is refused whatever the proof;
+    /// - 400 when the forwarded headers do not describe a request, 401 `invalid_token` for a
+    ///   bearer token that does not verify.
+    ///
+    /// Nothing is written for a refusal or a challenge.
+    func decide(_ request: HTTPRequest) throws -> HTTPResponse {
+        let forwarded: ForwardedRequest
+        do {
+            forwarded = try ForwardedRequest.read(request)
+        } catch {
+            return decisionProblem(request, reason: "\(error)")
+        }
+        guard let address = forwarded.clientIP.flatMap({ IPAddress($0) }) else {
+            return decisionProblem(request, reason: "client_address")
+        }
+        guard let credential = try decisionCredential(request) else {
+            logger.info("decision refused", [LogKey.requestID: request.requestID, LogKey.reason: "invalid_token"])
+            var response = HTTPResponse.json(401, JSONValue.object(["error": "invalid_token"]).serialized())
+            response.headers.set("WWW-Authenticate", "Bearer error=\"invalid_token\"")
+            response.headers.set("Cache-Control", "no-store")
+            return response
+        }
+        let context = DecisionContext(
+            forwarded: forwarded,
+            credential: credential,
+            clientAddress: address,
+            geo: geolocation(address, requestID: request.requestID),
+            deviceIDHash: deviceIDHash(request.cookies),
+            fingerprint: DeviceFingerprint.compute(
+                userAgent: forwarded.userAgent,
+                acceptLanguage: forwarded.acceptLanguage
+            ),
+            requestID: request.requestID,
+            now: clock.now
+        )
+        let (outcome, requirement, assessment) = try evaluateDecision(context)
+        return try respond(outcome, context, requirement: requirement, assessment: assessment)
+    }
+
+    /// The decision for `context`: what the policy and the risk call for, and whether the proof
+    /// (and, for a bound action, a grant) meets it. Uses up the grant of an allowed bound request.
+    private func evaluateDecision(_ context: DecisionContext) throws -> (
+        DecisionOutcome, PolicyRequirement?, RiskAssessment?
+    ) {
+        guard let policy = configuration.policy else { return (.deny(reason: "no_policy"), nil, nil) }
+        let forwarded = context.forwarded
+        let policyRequest = PolicyRequest(
+            method: forwarded.method,
+            target: forwarded.query.isEmpty ? forwarded.path : forwarded.path + "?" + forwarded.query,
+            host: forwarded.host,
+            body: forwarded.body
+        )
+        let action: PolicyAction
+        switch policy.match(policyRequest) {
+        case .noAction:
+            guard configuration.unmatchedRequests == .allow else { return (.deny(reason: "no_action"), nil, nil) }
+            return (.allow(try sessionIdentity(context.credential, now: context.now)), nil, nil)
+        case .refused:
+            return (.deny(reason: "unsafe_path"), nil, nil)
+        case .action(let found):
+            action = found
+        }
+
+        let amount = policy.amount(of: action, in: policyRequest)
+        let assessment = riskEngine.evaluate(try riskInput(context, action: action, amount: amount?.value))
+        guard let requirement = policy.evaluate(policyRequest, riskScore: assessment.score) else {
+            return (.deny(reason: "no_action"), nil, assessment)
+        }
+        if assessment.denied { return (.deny(reason: "network_denied"), requirement, assessment) }
+        if let denial = requirement.denial { return (.deny(reason: Self.code(denial)), requirement, assessment) }
+        guard let proof = try self.proof(context.credential, meeting: requirement, now: context.now) else {
+            return (.stepUp(requirement, assessment), requirement, assessment)
+        }
+        if let transaction = requirement.transaction {
+            guard try consumeGrant(transaction, requirement: requirement, context: context) else {
+                return (.stepUp(requirement, assessment), requirement, assessment)
+            }
+        }
+        if let userID = context.credential.userID {
+            try recordAllowed(context, requirement: requirement, amount: amount?.text, userID: userID)
+        }
+        if case .session(let session) = context.credential,
+            context.now.timeIntervalSince(session.record.lastSeenAt) >= Self.sessionTouchInterval
+        {
+            try store.touchSession(idHash: session.idHash, lastSeenAt: context.now)
+        }
+        return (.allow(proof), requirement, assessment)
+    }
+
+    /// How stale a session's last-seen time may get before a decision refreshes it: the idle
+    /// clocks of levels count in minutes, and skipping the write keeps repeated requests read-only.
+    static let sessionTouchInterval: TimeInterval = 10
+
+    /// The request's credential: a bearer token when one is sent (it must verify, and its user
+    /// must be enabled), else the session cookie. Nil for a bearer token that does not verify.
+    private func decisionCredential(_ request: HTTPRequest) throws -> DecisionCredential? {
+        if request.headers["Authorization"] != nil {
+            guard let token = request.bearerToken, let claims = try? verifyAccessToken(token),
+                let user = try store.user(id: claims.subject), !user.disabled
+            else { return nil }
+            return .token(claims)
+        }
+        if let session = try loadSession(request) { return .session(session) }
+        return DecisionCredential.none
+    }
+
+    /// The proof `credential` holds if it meets `requirement` at `now`; nil when it falls short.
+    ///
+    /// A session meets it when its events since `now - max_age` prove the level or a higher one
+    /// (idle limits included); a token when its `acr` ranks high enough and its `auth_time` is
+    /// within `max_age` and not in the future.
+    private func proof(
+        _ credential: DecisionCredential,
+        meeting requirement: PolicyRequirement,
+        now: Date
+    ) throws -> AuthenticationProof? {
+        let assurance = configuration.assurance
+        switch credential {
+        case .none:
+            return nil
+        case .session(let session):
+            guard session.record.userID != nil, let required = assurance.level(named: requirement.level),
+                let achieved = assurance.achievedLevel(
+                    events: session.events,
+                    lastSeen: session.record.lastSeenAt,
+                    now: now,
+                    maxAge: requirement.maxAge
+                ),
+                assurance.meets(achieved, required)
+            else { return nil }
+            return try sessionIdentity(credential, now: now)
+        case .token(let claims):
+            guard let proof = Self.tokenProof(claims), let levels = configuration.policy?.levels,
+                case .allow = PolicyDecision.decide(requirement, proof: proof, now: now, levels: levels)
+            else { return nil }
+            return proof
+        }
+    }
+
+    /// What a signed-in session or a token proves now, for identity headers; nil otherwise.
+    private func sessionIdentity(_ credential: DecisionCredential, now: Date) throws -> AuthenticationProof? {
+        switch credential {
+        case .none:
+            return nil
+        case .token(let claims):
+            return Self.tokenProof(claims)
+        case .session(let session):
+            let assurance = configuration.assurance
+            guard session.record.userID != nil,
+                let level = assurance.achievedLevel(
+                    events: session.events,
+                    lastSeen: session.record.lastSeenAt,
+                    now: now
+                ),
+                let authTime = assurance.authTime(events: session.events, level: level, now: now)
+            else { return nil }
+            return AuthenticationProof(
+                acr: level.name,
+                authTime: authTime,
+                amr: assurance.amr(events: session.events, level: level, now: now)
+            )
+        }
+    }
+
+    private static func tokenProof(_ claims: AccessTokenClaims) -> AuthenticationProof? {
+        guard let acr = claims.claims["acr"]?.stringValue, let authTime = claims.claims["auth_time"]?.integerValue
+        else { return nil }
+        let amr = claims.claims["amr"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        return AuthenticationProof(acr: acr, authTime: Date(timeIntervalSince1970: TimeInterval(authTime)), amr: amr)
+    }
+
+    /// Uses up the grant for exactly `transaction`: the session's (from a step-up at `/stepup`),
+    /// or the token's own single use when it was issued for this action and transaction
+    /// (`authorization_details`). False, changing nothing, when there is none.
+    private func consumeGrant(
+        _ transaction: Transaction,
+        requirement: PolicyRequirement,
+        context: DecisionContext
+    ) throws -> Bool {
+        guard let action = requirement.action else { return false }
+        let hash = transaction.hash
+        let consumed: Bool
+        switch context.credential {
+        case .none:
+            return false
+        case .session(let session):
+            consumed = try store.consumeTransactionGrant(
+                sessionIDHash: session.idHash,
+                action: action,
+                transactionHash: hash,
+                now: context.now
+            )
+        case .token(let claims):
+            guard let bound = claims.claims[TransactionClaim.name], bound["action"]?.stringValue == action,
+                let boundHash = bound["hash"]?.stringValue, constantTimeEquals(boundHash, hash)
+            else { return false }
+            consumed = try store.consumeTokenTransaction(
+                jti: claims.jti,
+                expiresAt: Date(timeIntervalSince1970: TimeInterval(claims.expiresAt)),
+                now: context.now
+            )
+        }
+        if consumed {
+            audit(
+                .grantConsumed,
+                requestID: context.requestID,
+                [AuditKey.subject: context.credential.userID, AuditKey.action: action, AuditKey.transaction: hash]
+            )
+        }
+        return consumed
+    }
+
+    /// A fixed code for a denial; never request data.
+    static func code(_ denial: PolicyDenial) -> String {
+        switch denial {
+        case .rule: "rule"
+        case .unsafePath: "unsafe_path"
+        case .unbindable: "unbindable"
+        }
+    }
+
+    /// 400 for forwarded headers that describe no request; the reason is a fixed code.
+    private func decisionProblem(_ request: HTTPRequest, reason: String) -> HTTPResponse {
+        logger.info("decision refused", [LogKey.requestID: request.requestID, LogKey.reason: reason])
+        var response = HTTPResponse.json(400, JSONValue.object(["error": "invalid_request"]).serialized())
+        response.headers.set("Cache-Control", "no-store")
+        return response
+    }
+}
