@@ -134,4 +134,13 @@ extension OAuthError {
     ) -> OAuthError {
         OAuthError(.temporarilyUnavailable, detail, file: file, line: line)
     }
+
+    /// `invalid_authorization_details` (RFC 9396 §5), with an internal `detail`.
+    public static func invalidAuthorizationDetails(
+        _ detail: String,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> OAuthError {
+        OAuthError(.invalidAuthorizationDetails, detail, file: file, line: line)
+    }
 }

@@ -22,6 +22,7 @@ public struct OAuthError: Error, Sendable, CustomStringConvertible {
             case insufficientUserAuthentication = "insufficient_user_authentication"
             case serverError = "server_error"
             case temporarilyUnavailable = "temporarily_unavailable"
+            case invalidAuthorizationDetails = "invalid_authorization_details"
         }
 
         private let kind: Kind
@@ -57,6 +58,10 @@ public struct OAuthError: Error, Sendable, CustomStringConvertible {
         public static let serverError = Code(kind: .serverError)
         /// RFC 6749 §4.1.2.1: overloaded or in maintenance; try again later.
         public static let temporarilyUnavailable = Code(kind: .temporarilyUnavailable)
+
+        /// RFC 9396 §5: `authorization_details` is malformed, of an unknown type, or misses a
+        /// field the type needs.
+        public static let invalidAuthorizationDetails = Code(kind: .invalidAuthorizationDetails)
 
         /// Every code, for tests and documentation.
         public static let all: [Code] = Kind.allCases.map { Code(kind: $0) }
@@ -111,6 +116,7 @@ public struct OAuthError: Error, Sendable, CustomStringConvertible {
             case .insufficientUserAuthentication: "A stronger or more recent authentication is required."
             case .serverError: "The server could not complete the request."
             case .temporarilyUnavailable: "The server is temporarily unavailable. Try again later."
+            case .invalidAuthorizationDetails: "The authorization details are invalid."
             }
         }
     }

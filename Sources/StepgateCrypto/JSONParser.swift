@@ -10,8 +10,8 @@ struct JSONParser {
     private var index = 0
     /// Whether to keep the source text of numbers reached through object members only.
     private let recordsNumberText: Bool
+    /// Member names, and `[N]` for the Nth array element, from the root to the current value.
     private var memberPath: [String] = []
-    private var arrayDepth = 0
     /// Source text of numbers by the member names leading to them, when recording.
     private(set) var numberText: [[String]: String] = [:]
 
@@ -94,11 +94,11 @@ struct JSONParser {
             index += 1
             return .array(elements)
         }
-        arrayDepth += 1
-        defer { arrayDepth -= 1 }
         while true {
             skipWhitespace()
+            if recordsNumberText { memberPath.append("[\(elements.count)]") }
             elements.append(try parseValue(depth: depth))
+            if recordsNumberText { memberPath.removeLast() }
             skipWhitespace()
             if try peek() == UInt8(ascii: ",") {
                 index += 1
@@ -229,7 +229,7 @@ struct JSONParser {
             try requireDigits()
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        if recordsNumberText, arrayDepth == 0 { numberText[memberPath] = text }
+        if recordsNumberText { numberText[memberPath] = text }
         if isInteger {
             guard let value = Int64(text) else { throw JSONError(.numberOutOfRange, offset: start) }
             return .integer(value)

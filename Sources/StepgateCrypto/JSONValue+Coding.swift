@@ -12,9 +12,11 @@ extension JSONValue {
 
     /// The value parsed from `bytes` as `parse` does, and the exact source text of its numbers.
     ///
-    /// `numberText` holds each number reached through object members only, keyed by the member
-    /// names on the way (`["amount"]`, `["payee", "iban"]`); numbers inside arrays are left out.
-    /// For readers that must not round through `Double`, such as a transaction's amount.
+    /// `numberText` holds each number's text keyed by the path to it: member names, and `[N]`
+    /// for the Nth element of an array (`["amount"]`, `["payee", "iban"]`, `["[0]", "amount"]`).
+    /// A member named `[0]` would share a path with an element; callers that look up paths of
+    /// plain names only (as policies do) are not affected. For readers that must not round
+    /// through `Double`, such as a transaction's amount.
     public static func parseKeepingNumberText(
         _ bytes: [UInt8],
         maxDepth: Int = 32

@@ -29,6 +29,19 @@ struct AuthorizationRequest: Sendable, Hashable {
     /// Set when the challenge binds a transaction: the level alone does not finish the flow, one
     /// factor beyond the password must be proved at or after this instant (the approval).
     var approvalAfter: Date? = nil
+    /// The transaction named by `authorization_details` (RFC 9396), which the user approves with
+    /// a fresh second factor and the code's access token carries.
+    var transaction: RequestedTransaction? = nil
+
+    /// What `authorization_details` asked to approve, as kept with the flow.
+    struct RequestedTransaction: Sendable, Hashable {
+        var action: String
+        var hash: String
+        /// The array as the client sent it, re-serialised.
+        var authorizationDetails: String
+        /// The bound fields as the approval page shows them (see `Provider.displayFields`).
+        var fields: [String: String]
+    }
 
     enum Prompt: String, Sendable {
         case none
@@ -51,6 +64,7 @@ struct AuthorizationRequest: Sendable, Hashable {
         _ parameters: FormData,
         policy: AssurancePolicy,
         defaultACR: String,
+        actions: Policy?,
         lookupClient: (String) throws -> ClientRecord?
     ) throws -> AuthorizationRequest {
         let clientID: String?
@@ -76,6 +90,7 @@ struct AuthorizationRequest: Sendable, Hashable {
             for name in [
                 "response_type", "scope", "nonce", "code_challenge", "code_challenge_method",
                 "acr_values", "max_age", "prompt", "login_hint", "request", "request_uri",
+                "authorization_details",
             ] {
                 _ = try single(name)
             }
@@ -120,6 +135,26 @@ struct AuthorizationRequest: Sendable, Hashable {
             }
             acr = first
         }
+        var transaction: RequestedTransaction?
+        if let text = try single("authorization_details") {
+            guard let actions else {
+                throw fail(.invalidAuthorizationDetails("no policy defines authorization detail types"))
+            }
+            do {
+                let detail = try actions.authorizationDetail(text)
+                transaction = RequestedTransaction(
+                    action: detail.action,
+                    hash: detail.transaction.hash,
+                    authorizationDetails: detail.value.serializedString,
+                    fields: Provider.displayFields(detail.transaction)
+                )
+            } catch {
+                throw fail(.invalidAuthorizationDetails("authorization_details refused: \(error.reason.rawValue)"))
+            }
+            if prompt == AuthorizationRequest.Prompt.none {
+                throw fail(.interactionRequired("approving a transaction needs the user"))
+            }
+        }
         let hint = try single("login_hint")
         return AuthorizationRequest(
             clientID: clientID,
@@ -132,7 +167,8 @@ struct AuthorizationRequest: Sendable, Hashable {
             maxAge: maxAge,
             prompt: prompt,
             loginHint: hint.map { String($0.prefix(256)) },
-            notBefore: nil
+            notBefore: nil,
+            transaction: transaction
         )
     }
 
@@ -156,6 +192,13 @@ extension AuthorizationRequest {
         if let notBefore { object["not_before_ms"] = .integer(Self.milliseconds(notBefore)) }
         if let stepUpChallenge { object["stepup_challenge"] = .string(stepUpChallenge) }
         if let approvalAfter { object["approval_after_ms"] = .integer(Self.milliseconds(approvalAfter)) }
+        if let transaction {
+            object["transaction"] = .object([
+                "action": .string(transaction.action), "hash": .string(transaction.hash),
+                "authorization_details": .string(transaction.authorizationDetails),
+                "fields": .object(transaction.fields.mapValues(JSONValue.string)),
+            ])
+        }
         return .object(object)
     }
 
@@ -189,7 +232,20 @@ extension AuthorizationRequest {
             loginHint: value["login_hint"]?.stringValue,
             notBefore: value["not_before_ms"]?.integerValue.map(Self.date(milliseconds:)),
             stepUpChallenge: value["stepup_challenge"]?.stringValue,
-            approvalAfter: value["approval_after_ms"]?.integerValue.map(Self.date(milliseconds:))
+            approvalAfter: value["approval_after_ms"]?.integerValue.map(Self.date(milliseconds:)),
+            transaction: try value["transaction"].map(Self.transaction(stored:))
+        )
+    }
+
+    private static func transaction(stored value: JSONValue) throws -> RequestedTransaction {
+        guard let action = value["action"]?.stringValue, let hash = value["hash"]?.stringValue,
+            let details = value["authorization_details"]?.stringValue, let fields = value["fields"]?.objectValue
+        else { throw ServerError.corruptData("stored flow transaction is incomplete") }
+        return RequestedTransaction(
+            action: action,
+            hash: hash,
+            authorizationDetails: details,
+            fields: fields.compactMapValues(\.stringValue)
         )
     }
 

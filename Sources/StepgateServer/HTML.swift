@@ -48,23 +48,27 @@ enum HTML {
     /// will be held to it) and the reasons the action asked for more proof.
     static func approval(_ challenge: ChallengeRecord) -> String {
         let details = (try? JSONValue.parse(Array(challenge.details.utf8))) ?? .object([:])
+        let fields = details["fields"]?.objectValue?.compactMapValues(\.stringValue) ?? [:]
+        let reasons = details["reasons"]?.arrayValue?.compactMap { $0["text"]?.stringValue } ?? []
+        return approval(action: challenge.action, fields: fields, reasons: reasons)
+    }
+
+    /// The approval box: the action, each bound field and its value, and why more proof is asked.
+    static func approval(action: String, fields: [String: String], reasons: [String]) -> String {
         var html = "<section class=\"approval\">"
-        if case .object(let fields)? = details["fields"], !fields.isEmpty {
+        if !fields.isEmpty {
             html += "<h2>You are approving</h2><table>"
-            html += "<tr><th>Action</th><td>\(escape(challenge.action))</td></tr>"
+            html += "<tr><th>Action</th><td>\(escape(action))</td></tr>"
             for name in fields.keys.sorted() {
-                let value = fields[name]?.stringValue ?? ""
-                html += "<tr><th>\(escape(name))</th><td>\(escape(value))</td></tr>"
+                html += "<tr><th>\(escape(name))</th><td>\(escape(fields[name] ?? ""))</td></tr>"
             }
             html += "</table><p class=\"note\">The approval is good for this transaction only, once.</p>"
         } else {
-            html += "<p>This action (<strong>\(escape(challenge.action))</strong>) needs more proof that it is you.</p>"
+            html += "<p>This action (<strong>\(escape(action))</strong>) needs more proof that it is you.</p>"
         }
-        if case .array(let reasons)? = details["reasons"], !reasons.isEmpty {
+        if !reasons.isEmpty {
             html += "<h2>Why we ask</h2><ul>"
-            for reason in reasons {
-                html += "<li>\(escape(reason["text"]?.stringValue ?? ""))</li>"
-            }
+            for reason in reasons { html += "<li>\(escape(reason))</li>" }
             html += "</ul>"
         }
         return html + "</section>"

@@ -20,6 +20,7 @@ extension Provider {
                 parameters,
                 policy: configuration.assurance,
                 defaultACR: configuration.defaultACR,
+                actions: configuration.policy,
                 lookupClient: { try store.client(id: $0) }
             )
         } catch AuthorizationRequest.Failure.untrusted(let message) {
@@ -44,10 +45,12 @@ extension Provider {
         if authRequest.prompt == .login { cutoffs.append(now) }
         if let maxAge = authRequest.maxAge { cutoffs.append(now.addingTimeInterval(-TimeInterval(maxAge))) }
         authRequest.notBefore = cutoffs.max()
+        // A transaction is approved now, with a factor beyond the password, whatever the session holds.
+        if authRequest.transaction != nil { authRequest.approvalAfter = now }
 
         let existing = try loadSession(request)
         if let session = existing, session.record.userID != nil, authRequest.prompt != .login,
-            try missingMethods(authRequest, session).isEmpty
+            authRequest.approvalAfter == nil, try missingMethods(authRequest, session).isEmpty
         {
             return .redirect(to: try issueCode(authRequest, session: session, requestID: request.requestID))
         }
@@ -85,7 +88,8 @@ extension Provider {
             [
                 AuditKey.flowID: flow.id, AuditKey.clientID: authRequest.clientID, AuditKey.subject: flow.userID,
                 AuditKey.requestedACR: authRequest.acr, AuditKey.maxAge: authRequest.maxAge.map { String($0) },
-                AuditKey.prompt: authRequest.prompt?.rawValue,
+                AuditKey.prompt: authRequest.prompt?.rawValue, AuditKey.action: authRequest.transaction?.action,
+                AuditKey.transaction: authRequest.transaction?.hash,
             ]
         )
         var response = HTTPResponse.redirect(to: "/login?flow=\(flow.id)")
@@ -148,7 +152,10 @@ extension Provider {
                 codeChallenge: request.codeChallenge,
                 nonce: request.nonce,
                 createdAt: now,
-                expiresAt: now.addingTimeInterval(configuration.codeLifetime)
+                expiresAt: now.addingTimeInterval(configuration.codeLifetime),
+                transaction: request.transaction.map {
+                    CodeTransaction(action: $0.action, hash: $0.hash, authorizationDetails: $0.authorizationDetails)
+                }
             )
         )
         try store.touchSession(idHash: session.idHash, lastSeenAt: now)
@@ -159,6 +166,7 @@ extension Provider {
             [
                 AuditKey.clientID: request.clientID, AuditKey.subject: userID, AuditKey.requestedACR: request.acr,
                 AuditKey.acr: achieved.name, AuditKey.amr: grant.amr.joined(separator: " "),
+                AuditKey.action: request.transaction?.action, AuditKey.transaction: request.transaction?.hash,
             ]
         )
         logger.info(

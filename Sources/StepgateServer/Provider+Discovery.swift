@@ -37,6 +37,7 @@ extension Provider {
             "request_parameter_supported": false,
             "request_uri_parameter_supported": false,
             "authorization_response_iss_parameter_supported": true,
+            "authorization_details_types_supported": strings(configuration.policy?.boundActionNames ?? []),
         ])
     }
 

@@ -162,6 +162,8 @@ extension Provider {
             }
             if let challengeID = context.request.stepUpChallenge, let challenge = try store.challenge(id: challengeID) {
                 body = HTML.approval(challenge) + body
+            } else if let transaction = context.request.transaction {
+                body = HTML.approval(action: transaction.action, fields: transaction.fields, reasons: []) + body
             }
             var response = HTTPResponse.html(failed ? 400 : 200, HTML.page(title: title, body: body))
             // The form's last answer redirects to the client; the browser checks that redirect
@@ -212,8 +214,26 @@ extension Provider {
                 "acr": .string(context.request.acr),
             ]
             if failed { object["error"] = "authentication_failed" }
+            if let approval = try approvalJSON(context) { object["approval"] = approval }
             return .json(failed ? 400 : 200, JSONValue.object(object).serialized())
         }
+    }
+
+    /// What the flow approves, for the JSON API: the action and the bound fields the user is held
+    /// to (the same as the page's approval box); nil for a plain sign-in.
+    private func approvalJSON(_ context: FlowContext) throws -> JSONValue? {
+        if let challengeID = context.request.stepUpChallenge, let challenge = try store.challenge(id: challengeID) {
+            let details = (try? JSONValue.parse(Array(challenge.details.utf8))) ?? .object([:])
+            return .object([
+                "action": .string(challenge.action), "fields": details["fields"] ?? .object([:]),
+                "reasons": details["reasons"] ?? .array([]),
+            ])
+        }
+        guard let transaction = context.request.transaction else { return nil }
+        return .object([
+            "action": .string(transaction.action),
+            "fields": .object(transaction.fields.mapValues(JSONValue.string)), "reasons": .array([]),
+        ])
     }
 
     private func rejectionJSON(_ rejection: FlowRejection) -> HTTPResponse {

@@ -130,6 +130,7 @@ extension Provider {
             nonce: record.nonce,
             familyID: Self.familyID(codeHash: hash),
             grantType: "authorization_code",
+            transaction: record.transaction,
             requestID: requestID
         )
     }
@@ -197,13 +198,16 @@ extension Provider {
     /// Access token (RFC 9068), ID token (OIDC Core §2) and a new refresh token in `familyID`.
     ///
     /// All three carry the grant's original `acr`, `amr` and `auth_time`: a refresh never
-    /// refreshes the proof of authentication.
+    /// refreshes the proof of authentication. A code approved for a transaction gives its access
+    /// token `authorization_details` and the transaction's hash (`stepgate_transaction`); the
+    /// refresh token does not carry them, so the transaction is never in two access tokens.
     private func tokenResponse(
         grant: GrantRecord,
         user: UserRecord,
         nonce: String?,
         familyID: String,
         grantType: String,
+        transaction: CodeTransaction? = nil,
         requestID: String
     ) throws -> HTTPResponse {
         let now = clock.now
@@ -222,6 +226,14 @@ extension Provider {
         access["scope"] = .string(grant.scope)
         access["jti"] = .string(random.token(byteCount: 16))
         access["exp"] = .integer(issuedAt + Int64(configuration.accessTokenLifetime))
+        var details: JSONValue?
+        if let transaction {
+            details = try JSONValue.parse(Array(transaction.authorizationDetails.utf8))
+            access["authorization_details"] = details
+            access[TransactionClaim.name] = .object([
+                "action": .string(transaction.action), "hash": .string(transaction.hash),
+            ])
+        }
         var identity = authClaims
         identity["aud"] = .string(grant.clientID)
         identity["azp"] = .string(grant.clientID)
@@ -243,20 +255,22 @@ extension Provider {
                 revokedAt: nil
             )
         )
-        let body: JSONValue = .object([
+        var body: [String: JSONValue] = [
             "access_token": .string(try keys.sign(.object(access), type: "at+jwt")),
             "token_type": "Bearer",
             "expires_in": .integer(Int64(configuration.accessTokenLifetime)),
             "id_token": .string(try keys.sign(.object(identity), type: "JWT")),
             "refresh_token": .string(refreshToken),
             "scope": .string(grant.scope),
-        ])
+        ]
+        if let details { body["authorization_details"] = details }
         audit(
             .tokensIssued,
             requestID: requestID,
             [
                 AuditKey.clientID: grant.clientID, AuditKey.subject: user.id, AuditKey.acr: grant.acr,
                 AuditKey.amr: grant.amr.joined(separator: " "), AuditKey.grantType: grantType,
+                AuditKey.action: transaction?.action, AuditKey.transaction: transaction?.hash,
             ]
         )
         logger.info(
@@ -266,7 +280,7 @@ extension Provider {
                 LogKey.acr: grant.acr,
             ]
         )
-        var response = HTTPResponse.json(200, body.serialized())
+        var response = HTTPResponse.json(200, JSONValue.object(body).serialized())
         response.headers.set("Cache-Control", "no-store")
         response.headers.set("Pragma", "no-cache")
         return response

@@ -187,6 +187,9 @@ public struct AuthorizationCodeRecord: Sendable, Hashable {
     public var expiresAt: Date
     /// Set by the atomic update that redeems the code.
     public var consumedAt: Date?
+    /// The transaction the user approved with this code (RFC 9396); only the access token
+    /// issued for the code carries it, never a refreshed one.
+    public var transaction: CodeTransaction?
 
     public init(
         codeHash: [UInt8],
@@ -196,7 +199,8 @@ public struct AuthorizationCodeRecord: Sendable, Hashable {
         nonce: String?,
         createdAt: Date,
         expiresAt: Date,
-        consumedAt: Date? = nil
+        consumedAt: Date? = nil,
+        transaction: CodeTransaction? = nil
     ) {
         self.codeHash = codeHash
         self.grant = grant
@@ -206,6 +210,23 @@ public struct AuthorizationCodeRecord: Sendable, Hashable {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.consumedAt = consumedAt
+        self.transaction = transaction
+    }
+}
+
+/// A transaction approved at `/authorize` with `authorization_details`.
+public struct CodeTransaction: Sendable, Hashable {
+    /// The policy action (the detail's `type`).
+    public var action: String
+    /// Base64url SHA-256 of the transaction (docs/policies.md).
+    public var hash: String
+    /// The `authorization_details` JSON array as the client sent it, re-serialised.
+    public var authorizationDetails: String
+
+    public init(action: String, hash: String, authorizationDetails: String) {
+        self.action = action
+        self.hash = hash
+        self.authorizationDetails = authorizationDetails
     }
 }
 

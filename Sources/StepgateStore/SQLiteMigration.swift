@@ -12,6 +12,7 @@ struct SQLiteMigration: Sendable {
         SQLiteMigration(version: 1, sql: SQLiteSchema.version1),
         SQLiteMigration(version: 2, sql: SQLiteSchema.version2),
         SQLiteMigration(version: 3, sql: SQLiteSchema.version3),
+        SQLiteMigration(version: 4, sql: SQLiteSchema.version4),
     ]
 }
 

@@ -198,4 +198,11 @@ enum SQLiteSchema {
             expires_at INTEGER NOT NULL
         );
         """
+
+    /// The transaction an authorization code was approved for (RFC 9396 `authorization_details`).
+    static let version4 = """
+        ALTER TABLE authorization_codes ADD COLUMN transaction_action TEXT;
+        ALTER TABLE authorization_codes ADD COLUMN transaction_hash TEXT;
+        ALTER TABLE authorization_codes ADD COLUMN authorization_details TEXT;
+        """
 }

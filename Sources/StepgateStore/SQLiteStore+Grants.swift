@@ -13,14 +13,16 @@ extension SQLiteStore {
                 """
                 INSERT INTO authorization_codes (
                     code_hash, client_id, user_id, scope, acr, amr, auth_time,
-                    redirect_uri, code_challenge, nonce, created_at, expires_at
-                ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                    redirect_uri, code_challenge, nonce, created_at, expires_at,
+                    transaction_action, transaction_hash, authorization_details
+                ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
                 """,
                 [
                     .blob(code.codeHash), .text(code.grant.clientID), .text(code.grant.userID),
                     .text(code.grant.scope), .text(code.grant.acr), .text(amr), .date(code.grant.authTime),
                     .text(code.redirectURI), .text(code.codeChallenge), .text(code.nonce),
-                    .date(code.createdAt), .date(code.expiresAt),
+                    .date(code.createdAt), .date(code.expiresAt), .text(code.transaction?.action),
+                    .text(code.transaction?.hash), .text(code.transaction?.authorizationDetails),
                 ]
             )
         }
@@ -35,7 +37,8 @@ extension SQLiteStore {
                 UPDATE authorization_codes SET consumed_at = ?1
                 WHERE code_hash = ?2 AND consumed_at IS NULL AND expires_at > ?1
                 RETURNING code_hash, client_id, user_id, scope, acr, amr, auth_time,
-                    redirect_uri, code_challenge, nonce, created_at, expires_at, consumed_at
+                    redirect_uri, code_challenge, nonce, created_at, expires_at, consumed_at,
+                    transaction_action, transaction_hash, authorization_details
                 """,
                 [.date(now), .blob(hash)],
                 Self.authorizationCodeRecord
@@ -49,7 +52,8 @@ extension SQLiteStore {
             try connection.queryFirst(
                 """
                 SELECT code_hash, client_id, user_id, scope, acr, amr, auth_time,
-                    redirect_uri, code_challenge, nonce, created_at, expires_at, consumed_at
+                    redirect_uri, code_challenge, nonce, created_at, expires_at, consumed_at,
+                    transaction_action, transaction_hash, authorization_details
                 FROM authorization_codes WHERE code_hash = ?1
                 """,
                 [.blob(hash)],
@@ -67,8 +71,22 @@ extension SQLiteStore {
             nonce: try row.textOrNil(9),
             createdAt: try row.date(10),
             expiresAt: try row.date(11),
-            consumedAt: try row.dateOrNil(12)
+            consumedAt: try row.dateOrNil(12),
+            transaction: try codeTransaction(row, from: 13)
         )
+    }
+
+    /// The three transaction columns: all set, or all null.
+    private static func codeTransaction(_ row: SQLiteRow, from index: Int32) throws -> CodeTransaction? {
+        let action = try row.textOrNil(index)
+        let hash = try row.textOrNil(index + 1)
+        let details = try row.textOrNil(index + 2)
+        switch (action, hash, details) {
+        case (nil, nil, nil): return nil
+        case (let action?, let hash?, let details?):
+            return CodeTransaction(action: action, hash: hash, authorizationDetails: details)
+        default: throw StoreError(.corrupt, "authorization code has a partial transaction")
+        }
     }
 
     // MARK: Refresh tokens

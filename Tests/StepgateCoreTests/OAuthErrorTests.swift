@@ -19,6 +19,7 @@ import Testing
         (.insufficientUserAuthentication("x"), "insufficient_user_authentication", 401),
         (.serverError("x"), "server_error", 500),
         (.temporarilyUnavailable("x"), "temporarily_unavailable", 503),
+        (.invalidAuthorizationDetails("x"), "invalid_authorization_details", 400),
     ]
 
     @Test(arguments: table)

@@ -112,11 +112,11 @@ import Testing
         #expect(requirement?.denial == .unbindable(TransactionBindingError(field: "query.account", reason: reason)))
     }
 
-    @Test func parseKeepingNumberText_keepsExactTextOutsideArrays() throws {
+    @Test func parseKeepingNumberText_keepsExactTextByPath() throws {
         let (value, texts) = try JSONValue.parseKeepingNumberText(
-            Array(#"{"a": 10.50, "b": {"c": -1E2}, "d": [1.0]}"#.utf8)
+            Array(#"{"a": 10.50, "b": {"c": -1E2}, "d": [1.0, {"e": 7}]}"#.utf8)
         )
         #expect(value["a"] == .double(10.5))
-        #expect(texts == [["a"]: "10.50", ["b", "c"]: "-1E2"])
+        #expect(texts == [["a"]: "10.50", ["b", "c"]: "-1E2", ["d", "[0]"]: "1.0", ["d", "[1]", "e"]: "7"])
     }
 }

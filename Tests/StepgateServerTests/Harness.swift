@@ -93,6 +93,9 @@ struct Browser {
     ) -> HTTPResponse {
         let parts = target.split(separator: "?", maxSplits: 1)
         var all = headers
+        // One browser build throughout, as a real browser would send: the device fingerprint
+        // then matches between sign-in and decisions.
+        if !all.contains(where: { $0.0.lowercased() == "user-agent" }) { all.append(("User-Agent", "TestBrowser/1.0")) }
         if !cookies.isEmpty {
             all.append(("Cookie", cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")))
         }

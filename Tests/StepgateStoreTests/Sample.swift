@@ -91,7 +91,12 @@ enum Sample {
             codeChallenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
             nonce: "n-0S6_WzA2Mj",
             createdAt: at(-10),
-            expiresAt: at(50)
+            expiresAt: at(50),
+            transaction: CodeTransaction(
+                action: "transfer",
+                hash: "yo8JMpobtaVr6FyYjFrJk_vvgrhts6XXFyrYuz4ncyM",
+                authorizationDetails: #"[{"amount":"10.5","type":"transfer"}]"#
+            )
         )
     }
 

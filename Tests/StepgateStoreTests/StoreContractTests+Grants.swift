@@ -13,6 +13,7 @@ extension StoreContractTests {
         var bare = Sample.code(2)
         bare.nonce = nil
         bare.grant.amr = []
+        bare.transaction = nil
         try fixture.store.insertAuthorizationCode(Sample.code())
         try fixture.store.insertAuthorizationCode(bare)
 

@@ -1,0 +1,1 @@
+../StepgateStoreTests/MMDBWriter.swift
