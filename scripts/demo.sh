@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# make demo: a server with a demo user (password + TOTP) and the demo client, on first run.
+# make demo: the demo bank behind nginx, with Stepgate deciding every request to it
+# (examples/nginx.conf, examples/policy.conf), and a demo user (password + TOTP) on first run.
+# nginx listens on LISTEN (default 127.0.0.1:8080); Stepgate on its port + 10, the bank on + 11.
 set -euo pipefail
 data=${1:-data/demo}
 listen=${2:-127.0.0.1:8080}
+host=${listen%:*}
 port=${listen##*:}
+stepgate_port=$((port + 10))
+bank_port=$((port + 11))
 issuer="http://localhost:$port"
-bin=.build/release/stepgate
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin="$root/.build/release/stepgate"
 credentials="$data/demo-credentials"
 
 mkdir -p "$data"
@@ -23,20 +29,36 @@ password=$(sed -n 's/^password=//p' "$credentials")
 secret=$(sed -n 's/^secret=//p' "$credentials")
 uri=$(sed -n 's/^uri=//p' "$credentials")
 
+# nginx with the example configuration, only the ports replaced; its pid and logs in the data folder.
+nginx_dir="$(cd "$data" && pwd)/nginx"
+mkdir -p "$nginx_dir"
+python3 "$root/scripts/nginx_conf.py" "$root/examples/nginx.conf" "$host:$port" "127.0.0.1:$stepgate_port" \
+  "127.0.0.1:$bank_port" > "$nginx_dir/nginx.conf"
+nginx -p "$nginx_dir" -c "$nginx_dir/nginx.conf" \
+  -g "daemon off; pid $nginx_dir/nginx.pid; error_log $nginx_dir/error.log;" &
+nginx_pid=$!
+trap 'kill $nginx_pid 2>/dev/null || true; wait $nginx_pid 2>/dev/null || true' EXIT
+
 cat <<MSG
 
-  Stepgate demo
-  -------------
-  Open:           $issuer/demo
+  Stepgate demo: a bank behind nginx, every request decided by Stepgate
+  ---------------------------------------------------------------------
+  Open:           $issuer/bank/
   User:           demo
   Password:       $password
   TOTP secret:    $secret
   otpauth URI:    $uri
   Current code:   python3 scripts/totp.py $secret
 
+  Try: view the balance (password), send 25 EUR (a one-time code for exactly that transfer,
+  once), send 2,000 EUR (needs aal3: refused with the reason), add a payee (a fresh code).
+  The policy is examples/policy.conf; see why with
+    $bin audit tail --data $data
+
   Discovery:      $issuer/.well-known/openid-configuration
   Data folder:    $data (delete it to start over)
   Stop with Ctrl-C.
 
 MSG
-exec "$bin" serve --data "$data" --listen "$listen" --issuer "$issuer" --demo
+STEPGATE_POLICY="$root/examples/policy.conf" STEPGATE_DEMO_BANK_LISTEN="127.0.0.1:$bank_port" \
+  "$bin" serve --data "$data" --listen "127.0.0.1:$stepgate_port" --issuer "$issuer" --demo

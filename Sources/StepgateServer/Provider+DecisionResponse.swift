@@ -178,4 +178,26 @@ extension Provider {
         if let query = url.percentEncodedQuery { target += "?" + query }
         return StepUpTicket.isLocalPath(target) ? target : "/"
     }
+
+    /// `GET /denied?reason=CODE`: where a proxy sends a browser whose request was refused. The
+    /// reason is one of the decision's fixed codes; anything else shows the general sentence.
+    func deniedPage(_ request: HTTPRequest) -> HTTPResponse {
+        let reason = (try? request.parseQuery().single("reason")) ?? nil
+        let sentence =
+            switch reason {
+            case "rule": "The risk of this request is too high for it to go through, whatever you prove."
+            case "network_denied": "Requests from this network are not allowed."
+            case "unsafe_path": "The address of this request is written in a way that is not accepted."
+            case "unbindable": "This request does not say clearly enough what it would do."
+            case "transaction_too_large": "This request carries more than can be approved at once."
+            case "no_action", "no_policy": "This page is not open to anyone."
+            default: "This request was refused."
+            }
+        let body = """
+            <p class="error" role="alert">\(HTML.escape(sentence))</p>
+            <p>Nothing was done. If you think this is wrong, contact the service's support.</p>
+            <p><a href="/">Back</a></p>
+            """
+        return .html(403, HTML.page(title: "Request refused", body: body))
+    }
 }

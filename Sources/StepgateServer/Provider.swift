@@ -88,7 +88,7 @@ public final class Provider: Sendable {
         [
             "/", "/static/style.css", "/.well-known/openid-configuration", "/jwks.json", "/authorize", "/login",
             "/api/login", "/token", "/userinfo", "/revoke", "/introspect", "/logout", "/healthz", "/readyz", "/metrics",
-            "/stepup", "/decide",
+            "/stepup", "/decide", "/denied",
         ] + (demo ? ["/demo", "/demo/callback"] : [])
     }
 
@@ -121,6 +121,7 @@ public final class Provider: Sendable {
         add(.get, "/stepup", { try $0.stepUpPage($1) })
         add(.get, "/decide", { try $0.decide($1) })
         add(.post, "/decide", { try $0.decide($1) })
+        add(.get, "/denied", { $0.deniedPage($1) })
         add(.get, "/logout", { try $0.logoutPage($1) })
         add(.post, "/logout", { try $0.logout($1) })
         add(.get, "/healthz", { _, _ in .text(200, "ok\n") })

@@ -125,17 +125,25 @@ struct ConfigReader {
     }
 
     private mutating func readListen(into config: inout ServerConfiguration) {
-        guard let (value, origin) = raw("listen") else { return }
+        if let address = address("listen") {
+            config.listenHost = address.host
+            config.listenPort = address.port
+        }
+        config.demoBankListen = address("demo.bank_listen")
+    }
+
+    /// A HOST:PORT value; an empty host means every address.
+    private mutating func address(_ key: String) -> (host: String, port: Int)? {
+        guard let (value, origin) = raw(key) else { return nil }
         guard let colon = value.lastIndex(of: ":"),
             let port = Int(value[value.index(after: colon)...]), (0...65_535).contains(port)
         else {
-            problems.append("listen (\(origin)): expected HOST:PORT with a port from 0 to 65535")
-            return
+            problems.append("\(key) (\(origin)): expected HOST:PORT with a port from 0 to 65535")
+            return nil
         }
         var host = String(value[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        config.listenHost = host.isEmpty ? "0.0.0.0" : host
-        config.listenPort = port
+        return (host.isEmpty ? "0.0.0.0" : host, port)
     }
 
     private mutating func readIssuer(into config: inout ServerConfiguration) {

@@ -34,6 +34,7 @@ public import StepgateCrypto
 /// | `http.connection_timeout` | duration | `30s` |
 /// | `log.level` | trace, debug, info, notice, warning, error | `info` |
 /// | `demo` | true/false: serve the demo relying party at `/demo` | `false` |
+/// | `demo.bank_listen` | HOST:PORT of the demo bank (`DemoBank`), with `demo` on | none: no bank |
 /// | `policy` | path of a policy file (docs/policies.md) for the decision endpoint | none: `/decide` denies |
 /// | `decide.unmatched` | `allow` or `deny`: a request no action covers | `deny` |
 /// | `geo.database` | path of a MaxMind DB (GeoLite2/GeoIP2 City or Country) | none: no geo signals |
@@ -69,6 +70,8 @@ public struct ServerConfiguration: Sendable {
     public var connectionTimeout: TimeInterval = 30
     public var logLevel = LogLevel.info
     public var demo = false
+    /// Where the demo bank listens (`demo.bank_listen`); nil when it does not run.
+    public var demoBankListen: (host: String, port: Int)?
     /// Where `policy` was read from; nil when no policy is configured.
     public var policyPath: String?
     /// The decision endpoint's policy; nil when none is configured (then it denies every request).

@@ -9,6 +9,8 @@ public final class Service: Sendable {
     public let provider: Provider
     public let store: SQLiteStore
     private let server: HTTPServer
+    /// The demo bank's own server, with `demo` on and `demo.bank_listen` set.
+    private let bankServer: HTTPServer?
     private let logger: Logger
 
     /// Opens (or creates) the data folder, the database and the master key, and prepares the server.
@@ -38,6 +40,15 @@ public final class Service: Sendable {
         http.connectionTimeoutSeconds = Int(configuration.connectionTimeout)
         http.strictTransportSecurity = configuration.isSecure
         self.server = HTTPServer(configuration: http, logger: logger, handler: provider.makeHandler())
+        if configuration.demo, let bank = configuration.demoBankListen {
+            var bankHTTP = http
+            bankHTTP.host = bank.host
+            bankHTTP.port = bank.port
+            let handler = DemoBank(random: random, clock: clock).makeHandler()
+            self.bankServer = HTTPServer(configuration: bankHTTP, logger: logger, handler: handler)
+        } else {
+            self.bankServer = nil
+        }
     }
 
     /// Opens the store and the master key named by `configuration`, creating the data folder.
@@ -57,6 +68,7 @@ public final class Service: Sendable {
     /// Binds the port and starts serving.
     public func start() throws {
         try server.start()
+        try bankServer?.start()
         logger.info("server started", [LogKey.issuer: provider.configuration.issuer])
     }
 
@@ -66,6 +78,7 @@ public final class Service: Sendable {
     /// Stops accepting connections, lets requests in flight finish, writes the queued audit
     /// records, then stops.
     public func stop() {
+        bankServer?.stop()
         server.stop()
         provider.auditLog.close()
         logger.info("server stopped")

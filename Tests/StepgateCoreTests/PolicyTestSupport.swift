@@ -6,7 +6,7 @@ import Foundation
 enum PolicyFixture {
     static let levels = ["aal1", "aal2", "aal3"]
 
-    /// The demo bank's policy, as shipped in examples/policy.conf.
+    /// A bank policy like the demo bank's (examples/policy.conf), with JSON-bound transfers.
     static let bank = """
         [action.view_balance]
         method = GET
