@@ -60,7 +60,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "StepgateBench",
-            dependencies: ["StepgateCore", "StepgateCrypto"],
+            dependencies: ["StepgateServer", "StepgateStore", "StepgateHTTP", "StepgateCore", "StepgateCrypto"],
             swiftSettings: strict
         ),
 

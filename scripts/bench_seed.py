@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""Signs in N times (aal1, password only) and prints one refresh token per line, for make bench."""
+"""Signs in N times (aal1, password only) and prints one refresh token per line, for make bench.
+
+With a fifth argument `session`, prints the session cookies (`name=value`) instead, one per sign-in.
+"""
 import base64, hashlib, html.parser, json, secrets, sys, urllib.error, urllib.parse, urllib.request
 
 issuer, user, password, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+sessions = len(sys.argv) > 5 and sys.argv[5] == "session"
 redirect = "http://localhost:9/cb"
 
 
@@ -42,6 +46,9 @@ for _ in range(count):
     form = Hidden()
     form.feed(page.read().decode())
     done = call(opener, issuer + "/login", {**form.fields, "username": user, "password": password})
+    if sessions:
+        print("; ".join(f"{cookie.name}={cookie.value}" for cookie in jar.cookiejar))
+        continue
     code = urllib.parse.parse_qs(urllib.parse.urlparse(done.headers["Location"]).query)["code"][0]
     tokens = json.load(call(opener, issuer + "/token", {"grant_type": "authorization_code", "code": code,
                                                          "redirect_uri": redirect, "client_id": "bench",

@@ -25,6 +25,8 @@ struct StepgateBench {
         print("totp_check_per_s \(Int(checks))")
         let risk = try RiskBenchmark.microsecondsPerDecision(seconds: seconds)
         print("risk_evaluate_us \((risk * 100).rounded() / 100)")
+        let decision = try DecisionBenchmark.microsecondsPerDecision(seconds: seconds)
+        print("decision_handler_us \((decision * 100).rounded() / 100)")
         for size in [10, 100, 1000] {
             let nanoseconds = try policyDecisionNanoseconds(actions: size, seconds: seconds)
             print("policy_decision_ns_\(size)_actions \(Int(nanoseconds))")
