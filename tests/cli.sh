@@ -111,6 +111,20 @@ one_line "policy test changed decision"
 printf '[case.x]\nmethod = GET\nexpected = maybe\n' >"$work/bad-cases.conf"
 check "policy test bad cases" 1 "$bin" policy test "$policy" "$work/bad-cases.conf"
 contains "policy bad case line" err "line 3: case x: expected"
+check "policy explain payee" 0 "$bin" policy explain "$policy" method=POST path=/bank/payees acr=aal1
+contains "policy explain action" out "action       add_payee"
+contains "policy explain signals" out "device.new"
+contains "policy explain decision" out "decision     step_up aal2 300"
+check "policy explain deny" 0 "$bin" policy explain "$policy" method=POST \
+  "path=/bank/transfer?amount=10&currency=EUR&payee=A" acr=aal2 device=absent country=BR \
+  location=-23.5,-46.6 last_location=52.5,13.4 last_seen=1h countries=DE
+contains "policy explain fired rule" out "risk >= 70 -> deny  \\[fired\\]"
+contains "policy explain denied" out "decision     deny rule"
+check "policy explain bad words" 1 "$bin" policy explain "$policy" path=/bank device=stolen hunter2
+contains "policy explain names the key" err "device: expected known, unknown or absent"
+contains "policy explain bare word" err "word 3: expected KEY=VALUE"
+if grep -q hunter2 "$work/err"; then failed=$((failed + 1)); echo "FAIL policy explain echoes a bare word"; else passed=$((passed + 1)); fi
+check "policy explain no request" 2 "$bin" policy explain "$policy"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$bin" serve --data "$data" --listen "127.0.0.1:$port" >"$work/serve.out" 2>"$work/serve.err" &

@@ -93,7 +93,9 @@ extension Provider {
             return (.deny(reason: "no_action"), nil, assessment)
         }
         if assessment.denied { return (.deny(reason: "network_denied"), requirement, assessment) }
-        if let denial = requirement.denial { return (.deny(reason: Self.code(denial)), requirement, assessment) }
+        if let denial = requirement.denial {
+            return (.deny(reason: PolicyExplanation.code(denial)), requirement, assessment)
+        }
         guard let proof = try self.proof(context.credential, meeting: requirement, now: context.now) else {
             return (.stepUp(requirement, assessment), requirement, assessment)
         }
@@ -234,15 +236,6 @@ extension Provider {
             )
         }
         return consumed
-    }
-
-    /// A fixed code for a denial; never request data.
-    static func code(_ denial: PolicyDenial) -> String {
-        switch denial {
-        case .rule: "rule"
-        case .unsafePath: "unsafe_path"
-        case .unbindable: "unbindable"
-        }
     }
 
     /// 400 for forwarded headers that describe no request; the reason is a fixed code.

@@ -43,7 +43,7 @@ struct StepUpTicket: Sendable, Equatable {
         let payload = text[..<dot]
         let expected = Base64URL.encode(HMAC.authenticationCode(.sha256, key: key, message: Array(payload.utf8)))
         guard constantTimeEquals(String(text[text.index(after: dot)...]), expected),
-            let bytes = try? Base64URL.decode(String(payload)), let value = try? JSONValue.parse(bytes),
+            let bytes = Base64URL.decode(payload), let value = try? JSONValue.parse(bytes),
             let action = value["action"]?.stringValue, let acr = value["acr"]?.stringValue,
             let returnTo = value["return_to"]?.stringValue, isLocalPath(returnTo),
             let expiresAt = value["exp"]?.integerValue, let details = value["details"],

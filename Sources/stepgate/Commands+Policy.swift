@@ -3,7 +3,8 @@ import StepgateCore
 import StepgateServer
 
 extension Commands {
-    /// `policy check FILE` and `policy test FILE CASES`: validate a policy, run expected decisions.
+    /// `policy check FILE`, `policy test FILE CASES` and `policy explain FILE KEY=VALUE...`:
+    /// validate a policy, run expected decisions, explain one decision.
     static func policy(_ raw: [String]) throws {
         let help = Help.policy
         let arguments = try Arguments(raw, valued: common, help: help)
@@ -31,13 +32,18 @@ extension Commands {
             let failed = results.filter { !$0.passed }.count
             Output.print("policy test: \(results.count - failed) passed, \(failed) failed")
             if failed > 0 { throw ReportedFailure(lines: ["\(words[2]): \(failed) of \(results.count) cases failed"]) }
+        case ("explain", let count) where count >= 3:
+            try explain(Array(words.dropFirst()), arguments, help: help)
         default:
-            throw UsageError("expected: policy check FILE | policy test FILE CASES", help: help)
+            throw UsageError(
+                "expected: policy check FILE | policy test FILE CASES | policy explain FILE KEY=VALUE...",
+                help: help
+            )
         }
     }
 
     /// The policy in `path`, checked against the configured levels (`levels`, default aal1 aal2 aal3).
-    private static func loadPolicy(_ path: String, _ arguments: Arguments, help: String) throws -> Policy {
+    static func loadPolicy(_ path: String, _ arguments: Arguments, help: String) throws -> Policy {
         let levels = try configuration(arguments, help: help).assurance
         do {
             return try Policy.load(try readText(path, help: help), assurance: levels)

@@ -23,6 +23,7 @@ enum Help {
           audit tail [-n N]          print the last N audit records (default 20) as JSON lines
           policy check FILE          validate a policy file; every problem with its line
           policy test FILE CASES     run a file of expected decisions against a policy
+          policy explain FILE K=V... why a described request gets its decision (what-if)
           version                    print the version
 
         Every command takes --config FILE, --data DIR and --help.
@@ -77,10 +78,17 @@ enum Help {
     static let policy = """
         usage: stepgate policy check FILE
                stepgate policy test FILE CASES
+               stepgate policy explain FILE KEY=VALUE...
 
           check   load FILE (see docs/policies.md); print a summary, or every problem and exit 1
           test    run each [case.NAME] of CASES against FILE; print one line per case and
                   exit 1 when a decision differs from the expected one
+          explain show, for the request the words describe, the matched action, every risk
+                  signal, the score, the rules and the decision. Keys: method, path (required),
+                  host, body; acr, auth_age, amr; ip, country, location (LAT,LON), accuracy_km;
+                  device (known|unknown|absent), fingerprint (same|changed); last_ip,
+                  last_location, last_seen, countries; failures, recent_actions, amounts;
+                  session_age, session_idle. See docs/policies.md.
         The level names come from the configuration (`levels`, default aal1 aal2 aal3).
         \(commonFlags)
         """
