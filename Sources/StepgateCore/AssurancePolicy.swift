@@ -3,8 +3,10 @@ public import Foundation
 /// The assurance levels a deployment offers, and which one a session's events prove.
 ///
 /// An event counts towards a level when it is not in the future, is younger than the level's
-/// `absoluteLifetime`, is no older than `maxAge` when one is given, and its method appears in
-/// the level's requirement. A level with an `idleLifetime` is lost once that long has passed
+/// `absoluteLifetime`, is no older than `maxAge` when one is given, and its method meets a
+/// method of the level's requirement (see `AuthenticationMethod.satisfies`). Each requirement
+/// set needs its own method: one event never meets two sets, and two events of the same method
+/// (two SMS codes, two TOTP codes) count as one, so the same channel twice is never two factors. A level with an `idleLifetime` is lost once that long has passed
 /// since `lastSeen`. A session never claims a level its events do not prove.
 ///
 /// Order per request: call `retainedEvents` and `achievedLevel` with the stored `lastSeen`,
@@ -41,10 +43,10 @@ public struct AssurancePolicy: Sendable {
     /// NIST SP 800-63B-4 levels: `aal1`, `aal2`, `aal3`.
     ///
     /// - `aal1`: a password; counts 30 days; no idle limit.
-    /// - `aal2`: a password and an OTP or a key; counts 24 hours; lost after 1 hour idle.
-    /// - `aal3`: a password and a hardware key; counts 12 hours; lost after 15 minutes idle.
-    // Known gap: aal3 does not yet require a phishing-resistant, verifier-bound authenticator
-    // with user verification (hwk with pin, fpt or face); a password and any hwk event meet it.
+    /// - `aal2`: a password and a second factor (a TOTP, SMS or e-mail code, a security key or
+    ///   passkey, a recovery code); counts 24 hours; lost after 1 hour idle.
+    /// - `aal3`: a password and a hardware-bound key that verified its user (`hwk+pin`); counts
+    ///   12 hours; lost after 15 minutes idle. A synced passkey (`swk`) does not meet it.
     public static let standard: AssurancePolicy = {
         let hour: TimeInterval = 3600
         let levels = [
@@ -58,14 +60,14 @@ public struct AssurancePolicy: Sendable {
             AssuranceLevel(
                 name: "aal2",
                 rank: 2,
-                requirement: [[.pwd], [.otp, .hwk, .swk]],
+                requirement: [[.pwd], [.otp, .hwk, .swk, .sms, .email, .recovery]],
                 absoluteLifetime: 24 * hour,
                 idleLifetime: hour
             ),
             AssuranceLevel(
                 name: "aal3",
                 rank: 3,
-                requirement: [[.pwd], [.hwk]],
+                requirement: [[.pwd], [.hwkVerified]],
                 absoluteLifetime: 12 * hour,
                 idleLifetime: 15 * 60
             ),
@@ -115,7 +117,8 @@ public struct AssurancePolicy: Sendable {
         return counted.map(\.time).max()
     }
 
-    /// The `amr` values for `level` (RFC 8176): the counted methods in order of first use.
+    /// The `amr` values for `level` (RFC 8176): the counted methods in order of first use, a
+    /// composite listed as its parts (`hwk+pin` as `hwk`, `pin`).
     ///
     /// `mfa` is added when the methods prove two or more kinds of factor (knowledge,
     /// possession, inherence); two methods of one kind, such as `pwd` and `kba`, do not.
@@ -133,7 +136,8 @@ public struct AssurancePolicy: Sendable {
             .map(\.element.method)
 
         var seen: Set<AuthenticationMethod> = []
-        var values = chronological.filter { $0 != .mfa && seen.insert($0).inserted }.map(\.rawValue)
+        var values = chronological.flatMap(\.components).filter { $0 != .mfa && seen.insert($0).inserted }
+            .map(\.rawValue)
         let factors = Set(seen.compactMap(\.factor))
         if factors.count >= 2 { values.append(AuthenticationMethod.mfa.rawValue) }
         return values
@@ -173,8 +177,7 @@ public struct AssurancePolicy: Sendable {
         let awake = levels.filter { !isIdle($0, lastSeen: lastSeen, now: now) }
         return events.filter { event in
             awake.contains { level in
-                now.timeIntervalSince(event.time) < level.absoluteLifetime
-                    && level.requirement.contains { $0.contains(event.method) }
+                now.timeIntervalSince(event.time) < level.absoluteLifetime && Self.counts(event, for: level)
             }
         }
     }
@@ -198,15 +201,40 @@ extension AssurancePolicy {
             let age = now.timeIntervalSince(event.time)
             guard age >= 0, age < level.absoluteLifetime else { return false }
             if let maxAge, age > maxAge { return false }
-            return level.requirement.contains { $0.contains(event.method) }
+            return Self.counts(event, for: level)
         }
     }
 
+    /// Whether `event`'s method meets some method of some set of `level`.
+    private static func counts(_ event: AuthenticationEvent, for level: AssuranceLevel) -> Bool {
+        level.requirement.contains { set in set.contains { event.method.satisfies($0) } }
+    }
+
+    /// The sets no distinct method of `events` can be given to, in requirement order.
+    ///
+    /// Each set gets its own method (a bipartite matching, found by a small exhaustive search:
+    /// levels have a handful of sets and sessions a handful of methods). Of the matchings that
+    /// meet the most sets, one is chosen that leaves unmet the sets a new method can still meet:
+    /// sets with fewer methods the events do not have yet are given a method first. So the flow,
+    /// which asks for a new method of the first missing set, never asks for one already spent.
     private func unmetSets(
         of level: AssuranceLevel,
         by events: [AuthenticationEvent]
     ) -> [Set<AuthenticationMethod>] {
-        level.requirement.filter { methods in !events.contains { methods.contains($0.method) } }
+        var methods: [AuthenticationMethod] = []
+        for event in events where !methods.contains(event.method) { methods.append(event.method) }
+        let sets = level.requirement
+        let order = sets.indices.sorted { left, right in
+            let (a, b) = (sets[left].subtracting(methods).count, sets[right].subtracting(methods).count)
+            return (a, left) < (b, right)
+        }
+        let candidates = order.map { index in
+            methods.indices.filter { method in sets[index].contains { methods[method].satisfies($0) } }
+        }
+        var search = SetMatching(candidates: candidates, methodCount: methods.count)
+        search.run(from: 0, met: 0)
+        let unmet = Set(order.indices.filter { !search.best[$0] }.map { order[$0] })
+        return sets.indices.filter { unmet.contains($0) }.map { sets[$0] }
     }
 
     private static func problems(in level: AssuranceLevel, key: String) -> [String] {
@@ -234,5 +262,42 @@ extension AssurancePolicy {
     /// `acr` values travel space-separated in `acr_values`: visible ASCII, no spaces.
     private static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+    }
+}
+
+/// An exhaustive search for the largest assignment of distinct methods to requirement sets.
+private struct SetMatching {
+    let candidates: [[Int]]
+    var used: [Bool]
+    var current: [Bool]
+    var best: [Bool]
+    var bestCount = -1
+
+    init(candidates: [[Int]], methodCount: Int) {
+        self.candidates = candidates
+        used = Array(repeating: false, count: methodCount)
+        current = Array(repeating: false, count: candidates.count)
+        best = current
+    }
+
+    /// Tries to meet set `index` and those after it; `met` sets before it are met. Meeting a set
+    /// is tried before skipping it, and only a strictly larger result replaces the best, so the
+    /// first best found meets the earliest sets.
+    mutating func run(from index: Int, met: Int) {
+        guard met + (candidates.count - index) > bestCount else { return }
+        guard index < candidates.count else {
+            bestCount = met
+            best = current
+            return
+        }
+        for method in candidates[index] where !used[method] {
+            used[method] = true
+            current[index] = true
+            run(from: index + 1, met: met + 1)
+            used[method] = false
+            current[index] = false
+            if bestCount == candidates.count { return }
+        }
+        run(from: index + 1, met: met)
     }
 }

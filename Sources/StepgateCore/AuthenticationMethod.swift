@@ -1,6 +1,12 @@
-/// An authentication method reference: an `amr` value (RFC 8176 §2).
+/// An authentication method reference: an `amr` value (RFC 8176 §2), or a composite of several.
 ///
 /// Values outside the constants below are kept as they are; they count as no factor.
+///
+/// A composite such as `hwk+pin` is what one ceremony proved at once: a hardware-bound key that
+/// also verified its user. It is recorded as one event, so two ceremonies (a key without user
+/// verification here, a PIN there) can never add up to it. In a level's requirement, `hwk+pin`
+/// is met only by an event that proved both; `hwk` is met by `hwk` and by `hwk+pin`. In `amr`
+/// a composite is listed as its parts.
 public struct AuthenticationMethod: RawRepresentable, Hashable, Sendable, Codable,
     CustomStringConvertible
 {
@@ -42,6 +48,16 @@ public struct AuthenticationMethod: RawRepresentable, Hashable, Sendable, Codabl
     public static let fpt = AuthenticationMethod(rawValue: "fpt")
     /// Facial recognition.
     public static let face = AuthenticationMethod(rawValue: "face")
+    /// A one-time code sent by e-mail. Not registered in RFC 8176 (which §1 allows); a channel of
+    /// its own, so that a level can leave it out.
+    public static let email = AuthenticationMethod(rawValue: "email")
+    /// A single-use recovery code (a NIST SP 800-63B look-up secret). Not registered in RFC 8176.
+    public static let recovery = AuthenticationMethod(rawValue: "recovery")
+    /// A hardware-bound key that verified its user (a security key with a PIN, a device-bound
+    /// passkey with a biometric): one event, listed in `amr` as `hwk` and `pin`.
+    public static let hwkVerified = AuthenticationMethod(rawValue: "hwk+pin")
+    /// A synced passkey that verified its user: listed in `amr` as `swk` and `pin`.
+    public static let swkVerified = AuthenticationMethod(rawValue: "swk+pin")
     /// Multiple-factor authentication; added to `amr` by the policy, not recorded as an event.
     public static let mfa = AuthenticationMethod(rawValue: "mfa")
     /// Knowledge-based authentication.
@@ -50,14 +66,30 @@ public struct AuthenticationMethod: RawRepresentable, Hashable, Sendable, Codabl
     public static let rba = AuthenticationMethod(rawValue: "rba")
 
     /// The kind of factor this method proves, or nil when it proves none (`user`, `rba`,
-    /// `mfa`, unknown values).
+    /// `mfa`, unknown values, composites: see `factors`).
     public var factor: Factor? {
         switch self {
         case .pwd, .pin, .kba: .knowledge
-        case .otp, .hwk, .swk, .sms, .tel: .possession
+        case .otp, .hwk, .swk, .sms, .tel, .email, .recovery: .possession
         case .fpt, .face: .inherence
         default: nil
         }
+    }
+
+    /// The parts of a composite (`hwk+pin` gives `hwk`, `pin`); a plain method is its own part.
+    public var components: [AuthenticationMethod] {
+        guard rawValue.contains("+") else { return [self] }
+        return rawValue.split(separator: "+").map { AuthenticationMethod(rawValue: String($0)) }
+    }
+
+    /// Every kind of factor the parts prove.
+    public var factors: Set<Factor> { Set(components.compactMap(\.factor)) }
+
+    /// Whether an event of this method meets `required`: it proved every part of `required`.
+    public func satisfies(_ required: AuthenticationMethod) -> Bool {
+        if self == required { return true }
+        let parts = components
+        return required.components.allSatisfy { parts.contains($0) }
     }
 
     /// The `amr` string.

@@ -53,9 +53,64 @@ import Testing
         #expect(policy.authTime(events: events, level: achieved!, now: clock.now) == events[1].time)
     }
 
-    @Test func achievedLevel_passwordAndHardwareKeyGivesAAL3() {
+    @Test func achievedLevel_passwordAndUserVerifyingHardwareKeyGivesAAL3() {
+        let events = [event(.pwd, secondsAgo: 20), event(.hwkVerified, secondsAgo: 10)]
+        let achieved = policy.achievedLevel(events: events, lastSeen: clock.now, now: clock.now)
+        #expect(achieved?.name == "aal3")
+        #expect(policy.amr(events: events, level: achieved!, now: clock.now) == ["pwd", "hwk", "pin", "mfa"])
+    }
+
+    @Test func achievedLevel_hardwareKeyWithoutUserVerificationGivesAAL2() {
         let events = [event(.pwd, secondsAgo: 20), event(.hwk, secondsAgo: 10)]
-        #expect(policy.achievedLevel(events: events, lastSeen: clock.now, now: clock.now)?.name == "aal3")
+        #expect(policy.achievedLevel(events: events, lastSeen: clock.now, now: clock.now)?.name == "aal2")
+    }
+
+    @Test func achievedLevel_syncedPasskeyDoesNotGiveAAL3() {
+        let events = [event(.pwd, secondsAgo: 20), event(.swkVerified, secondsAgo: 10)]
+        #expect(policy.achievedLevel(events: events, lastSeen: clock.now, now: clock.now)?.name == "aal2")
+    }
+
+    @Test func achievedLevel_keyAndSeparatePINDoNotMakeAComposite() {
+        let events = [event(.pwd, secondsAgo: 30), event(.hwk, secondsAgo: 20), event(.pin, secondsAgo: 10)]
+        #expect(policy.achievedLevel(events: events, lastSeen: clock.now, now: clock.now)?.name == "aal2")
+    }
+
+    @Test func achievedLevel_sameChannelTwiceIsOneFactor() throws {
+        let twoCodes = try AssurancePolicy(levels: [
+            AssuranceLevel(
+                name: "two",
+                rank: 1,
+                requirement: [[.sms, .email], [.sms, .email]],
+                absoluteLifetime: 3600,
+                idleLifetime: nil
+            )
+        ])
+        let sameChannel = [event(.sms, secondsAgo: 20), event(.sms, secondsAgo: 10)]
+        #expect(twoCodes.achievedLevel(events: sameChannel, lastSeen: clock.now, now: clock.now) == nil)
+        let twoChannels = [event(.sms, secondsAgo: 20), event(.email, secondsAgo: 10)]
+        #expect(twoCodes.achievedLevel(events: twoChannels, lastSeen: clock.now, now: clock.now)?.name == "two")
+    }
+
+    @Test func achievedLevel_oneEventNeverMeetsTwoSets() throws {
+        let custom = try AssurancePolicy(levels: [
+            AssuranceLevel(
+                name: "l",
+                rank: 1,
+                requirement: [[.otp, .sms], [.otp]],
+                absoluteLifetime: 3600,
+                idleLifetime: nil
+            )
+        ])
+        let missing = custom.missingMethods(
+            for: custom.levels[0],
+            events: [event(.otp, secondsAgo: 10)],
+            lastSeen: clock.now,
+            now: clock.now
+        )
+        // otp goes to the set only it can meet; the first set is left for sms.
+        #expect(missing == [[.otp, .sms]])
+        let both = [event(.otp, secondsAgo: 10), event(.sms, secondsAgo: 5)]
+        #expect(custom.achievedLevel(events: both, lastSeen: clock.now, now: clock.now)?.name == "l")
     }
 
     @Test func achievedLevel_idleTimeoutDropsAAL2ToAAL1() {
@@ -136,12 +191,12 @@ import Testing
         let aal2 = level("aal2")
         var events: [AuthenticationEvent] = []
         let first = policy.missingMethods(for: aal2, events: events, lastSeen: clock.now, now: clock.now)
-        #expect(first == [[.pwd], [.otp, .hwk, .swk]])
+        #expect(first == [[.pwd], [.otp, .hwk, .swk, .sms, .email, .recovery]])
 
         clock.advance(by: 5)
         events.append(AuthenticationEvent(method: .pwd, time: clock.now))
         let second = policy.missingMethods(for: aal2, events: events, lastSeen: clock.now, now: clock.now)
-        #expect(second == [[.otp, .hwk, .swk]])
+        #expect(second == [[.otp, .hwk, .swk, .sms, .email, .recovery]])
 
         clock.advance(by: 5)
         events.append(AuthenticationEvent(method: .otp, time: clock.now))
@@ -163,7 +218,7 @@ import Testing
         let kept = policy.retainedEvents(events, lastSeen: lastSeen, now: clock.now)
         #expect(kept == [events[0]])
         let missing = policy.missingMethods(for: level("aal2"), events: kept, lastSeen: clock.now, now: clock.now)
-        #expect(missing == [[.otp, .hwk, .swk]])
+        #expect(missing == [[.otp, .hwk, .swk, .sms, .email, .recovery]])
     }
 
     @Test func retainedEvents_dropsEventsTooOldForEveryLevel() {

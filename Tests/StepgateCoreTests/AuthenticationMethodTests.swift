@@ -28,4 +28,21 @@ import Testing
         #expect(AuthenticationMethod.user.factor == nil)
         #expect(AuthenticationMethod(rawValue: "unknown").factor == nil)
     }
+
+    @Test func components_splitComposites() {
+        #expect(AuthenticationMethod.hwkVerified.components == [.hwk, .pin])
+        #expect(AuthenticationMethod.otp.components == [.otp])
+        #expect(AuthenticationMethod.hwkVerified.factors == [.possession, .knowledge])
+        #expect(AuthenticationMethod.hwkVerified.factor == nil)
+    }
+
+    @Test func satisfies_needsEveryPart() {
+        #expect(AuthenticationMethod.hwkVerified.satisfies(.hwk))
+        #expect(AuthenticationMethod.hwkVerified.satisfies(.hwkVerified))
+        #expect(!AuthenticationMethod.hwk.satisfies(.hwkVerified))
+        #expect(!AuthenticationMethod.swkVerified.satisfies(.hwkVerified))
+        #expect(!AuthenticationMethod.pin.satisfies(.hwkVerified))
+        #expect(AuthenticationMethod.email.factor == .possession)
+        #expect(AuthenticationMethod.recovery.factor == .possession)
+    }
 }
