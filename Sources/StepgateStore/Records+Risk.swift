@@ -9,13 +9,28 @@ public struct DeviceRecord: Sendable, Hashable {
     public var fingerprint: String
     public var firstSeenAt: Date
     public var lastSeenAt: Date
+    /// Until when the user asked Stepgate to remember this device (it lowers the risk score,
+    /// never satisfies `max_age`); nil when not remembered.
+    public var rememberedUntil: Date?
+    /// A description of the browser for the user's device list, such as `Firefox on Linux`.
+    public var label: String?
 
-    public init(userID: String, deviceIDHash: [UInt8], fingerprint: String, firstSeenAt: Date, lastSeenAt: Date) {
+    public init(
+        userID: String,
+        deviceIDHash: [UInt8],
+        fingerprint: String,
+        firstSeenAt: Date,
+        lastSeenAt: Date,
+        rememberedUntil: Date? = nil,
+        label: String? = nil
+    ) {
         self.userID = userID
         self.deviceIDHash = deviceIDHash
         self.fingerprint = fingerprint
         self.firstSeenAt = firstSeenAt
         self.lastSeenAt = lastSeenAt
+        self.rememberedUntil = rememberedUntil
+        self.label = label
     }
 }
 

@@ -26,13 +26,17 @@ public struct UserRecord: Sendable, Hashable {
 public struct FactorRecord: Sendable, Hashable {
     public var id: String
     public var userID: String
-    /// `totp` for now; later issues add `webauthn`, `sms`, `email`, `recovery`.
+    /// `totp`, `sms` or `email`. (Security keys and passkeys are `WebAuthnCredentialRecord`s;
+    /// recovery codes have a table of their own.)
     public var kind: String
-    /// The factor's secret, sealed with AES-256-GCM under the master key.
+    /// The factor's secret, sealed with AES-256-GCM under the master key: the TOTP seed, the
+    /// phone number or the e-mail address.
     public var sealedSecret: [UInt8]
     /// The TOTP time-step most recently accepted; nil when none was.
     public var lastUsedStep: Int64?
     public var createdAt: Date
+    /// What pages show for it, never the secret: `Authenticator app`, `•••• 1234`, `a•••@example.org`.
+    public var label: String?
 
     public init(
         id: String,
@@ -40,7 +44,8 @@ public struct FactorRecord: Sendable, Hashable {
         kind: String,
         sealedSecret: [UInt8],
         lastUsedStep: Int64?,
-        createdAt: Date
+        createdAt: Date,
+        label: String? = nil
     ) {
         self.id = id
         self.userID = userID
@@ -48,6 +53,7 @@ public struct FactorRecord: Sendable, Hashable {
         self.sealedSecret = sealedSecret
         self.lastUsedStep = lastUsedStep
         self.createdAt = createdAt
+        self.label = label
     }
 }
 

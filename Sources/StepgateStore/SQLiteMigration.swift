@@ -13,6 +13,7 @@ struct SQLiteMigration: Sendable {
         SQLiteMigration(version: 2, sql: SQLiteSchema.version2),
         SQLiteMigration(version: 3, sql: SQLiteSchema.version3),
         SQLiteMigration(version: 4, sql: SQLiteSchema.version4),
+        SQLiteMigration(version: 5, sql: SQLiteSchema.version5),
     ]
 }
 

@@ -205,4 +205,76 @@ enum SQLiteSchema {
         ALTER TABLE authorization_codes ADD COLUMN transaction_hash TEXT;
         ALTER TABLE authorization_codes ADD COLUMN authorization_details TEXT;
         """
+
+    /// The factors a step-up can demand beyond TOTP: WebAuthn credentials and their ceremonies,
+    /// one-time codes by SMS and e-mail, recovery codes; factor labels; remembered devices.
+    static let version5 = """
+        ALTER TABLE users ADD COLUMN webauthn_user_handle BLOB;
+        CREATE UNIQUE INDEX users_webauthn_user_handle ON users (webauthn_user_handle);
+
+        ALTER TABLE factors ADD COLUMN label TEXT;
+
+        ALTER TABLE risk_devices ADD COLUMN remembered_until INTEGER;
+        ALTER TABLE risk_devices ADD COLUMN label TEXT;
+
+        CREATE TABLE webauthn_credentials (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            credential_id BLOB NOT NULL UNIQUE,
+            public_key BLOB NOT NULL,
+            algorithm INTEGER NOT NULL,
+            sign_count INTEGER NOT NULL,
+            aaguid BLOB NOT NULL,
+            backup_eligible INTEGER NOT NULL CHECK (backup_eligible IN (0, 1)),
+            backup_state INTEGER NOT NULL CHECK (backup_state IN (0, 1)),
+            user_verifying INTEGER NOT NULL CHECK (user_verifying IN (0, 1)),
+            transports TEXT NOT NULL,
+            attestation_format TEXT NOT NULL,
+            attestation_type TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            label TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            last_used_at INTEGER,
+            disabled_at INTEGER,
+            disabled_reason TEXT
+        );
+        CREATE INDEX webauthn_credentials_by_user ON webauthn_credentials (user_id);
+
+        CREATE TABLE webauthn_ceremonies (
+            id TEXT PRIMARY KEY,
+            session_id_hash BLOB NOT NULL REFERENCES sessions (id_hash) ON DELETE CASCADE,
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            purpose TEXT NOT NULL CHECK (purpose IN ('register', 'authenticate')),
+            challenge_hash BLOB NOT NULL,
+            flow_id TEXT,
+            transaction_hash TEXT,
+            user_verification_required INTEGER NOT NULL CHECK (user_verification_required IN (0, 1)),
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            consumed_at INTEGER
+        );
+
+        CREATE TABLE one_time_codes (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            factor_id TEXT NOT NULL REFERENCES factors (id) ON DELETE CASCADE,
+            session_id_hash BLOB NOT NULL REFERENCES sessions (id_hash) ON DELETE CASCADE,
+            flow_id TEXT,
+            code_hash BLOB NOT NULL,
+            attempts INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            consumed_at INTEGER
+        );
+        CREATE INDEX one_time_codes_by_factor ON one_time_codes (factor_id, created_at);
+        CREATE INDEX one_time_codes_by_session ON one_time_codes (session_id_hash);
+
+        CREATE TABLE recovery_codes (
+            user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            code_hash BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            used_at INTEGER,
+            PRIMARY KEY (user_id, code_hash)
+        );
+        """
 }

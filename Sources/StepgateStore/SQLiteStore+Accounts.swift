@@ -76,12 +76,12 @@ extension SQLiteStore {
         try withConnection { connection in
             try connection.run(
                 """
-                INSERT INTO factors (id, user_id, kind, sealed_secret, last_used_step, created_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                INSERT INTO factors (id, user_id, kind, sealed_secret, last_used_step, created_at, label)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                 """,
                 [
                     .text(factor.id), .text(factor.userID), .text(factor.kind), .blob(factor.sealedSecret),
-                    .integer(factor.lastUsedStep), .date(factor.createdAt),
+                    .integer(factor.lastUsedStep), .date(factor.createdAt), .text(factor.label),
                 ]
             )
         }
@@ -92,20 +92,12 @@ extension SQLiteStore {
         try withConnection { connection in
             try connection.query(
                 """
-                SELECT id, user_id, kind, sealed_secret, last_used_step, created_at FROM factors
+                SELECT id, user_id, kind, sealed_secret, last_used_step, created_at, label FROM factors
                 WHERE user_id = ?1 ORDER BY created_at, id
                 """,
-                [.text(userID)]
-            ) { row in
-                FactorRecord(
-                    id: try row.text(0),
-                    userID: try row.text(1),
-                    kind: try row.text(2),
-                    sealedSecret: try row.blob(3),
-                    lastUsedStep: try row.int64OrNil(4),
-                    createdAt: try row.date(5)
-                )
-            }
+                [.text(userID)],
+                Self.factorRecord
+            )
         }
     }
 

@@ -6,20 +6,10 @@ extension SQLiteStore {
     public func device(userID: String, deviceIDHash: [UInt8]) throws -> DeviceRecord? {
         try withConnection { connection in
             try connection.queryFirst(
-                """
-                SELECT user_id, device_id_hash, fingerprint, first_seen_at, last_seen_at FROM risk_devices
-                WHERE user_id = ?1 AND device_id_hash = ?2
-                """,
-                [.text(userID), .blob(deviceIDHash)]
-            ) { row in
-                DeviceRecord(
-                    userID: try row.text(0),
-                    deviceIDHash: try row.blob(1),
-                    fingerprint: try row.text(2),
-                    firstSeenAt: try row.date(3),
-                    lastSeenAt: try row.date(4)
-                )
-            }
+                "SELECT \(Self.deviceColumns) FROM risk_devices WHERE user_id = ?1 AND device_id_hash = ?2",
+                [.text(userID), .blob(deviceIDHash)],
+                Self.deviceRecord
+            )
         }
     }
 

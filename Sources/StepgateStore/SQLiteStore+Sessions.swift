@@ -137,7 +137,9 @@ extension SQLiteStore {
                     "UPDATE session_events SET session_id_hash = ?2 WHERE session_id_hash = ?1",
                     [.blob(oldHash), .blob(newHash)]
                 )
-                for table in ["flows", "stepup_challenges", "transaction_grants"] {
+                for table in [
+                    "flows", "stepup_challenges", "transaction_grants", "webauthn_ceremonies", "one_time_codes",
+                ] {
                     try connection.run(
                         "UPDATE \(table) SET session_id_hash = ?2 WHERE session_id_hash = ?1",
                         [.blob(oldHash), .blob(newHash)]

@@ -26,6 +26,58 @@ public protocol Store: Sendable {
     /// stored (or none is). Returns false, changing nothing, when the step was already used:
     /// this is the replay guard, and it holds when two requests race.
     func consumeTOTPStep(factorID: String, step: Int64) throws -> Bool
+    /// The factor with this ID, or nil.
+    func factor(id: String) throws -> FactorRecord?
+    /// Removes the user's factor and its open codes; false when the user has none with this ID.
+    func deleteFactor(id: String, userID: String) throws -> Bool
+
+    // MARK: WebAuthn
+
+    /// The user's WebAuthn user handle (random, not the user ID); nil when none was set yet.
+    func webAuthnUserHandle(userID: String) throws -> [UInt8]?
+    /// Sets the handle only while the user has none; false, changing nothing, otherwise.
+    func setWebAuthnUserHandle(userID: String, handle: [UInt8]) throws -> Bool
+    /// Adds a credential; throws `StoreError.conflict` when its credential ID is registered
+    /// already, to this user or another.
+    func insertWebAuthnCredential(_ credential: WebAuthnCredentialRecord) throws
+    /// The user's credentials, disabled ones included, oldest first.
+    func webAuthnCredentials(userID: String) throws -> [WebAuthnCredentialRecord]
+    func webAuthnCredential(credentialID: [UInt8]) throws -> WebAuthnCredentialRecord?
+    /// Stores the counter and backup state of an accepted assertion, only if the stored counter
+    /// is still `previousSignCount` and the credential is enabled; false otherwise. Of two
+    /// assertions racing with one counter value, one wins.
+    func recordWebAuthnUse(id: String, previousSignCount: Int64, signCount: Int64, backupState: Bool, at: Date)
+        throws -> Bool
+    /// Disables an enabled credential with a fixed reason code; false otherwise.
+    func disableWebAuthnCredential(id: String, reason: String, at: Date) throws -> Bool
+    /// Removes the user's credential; false when the user has none with this ID.
+    func deleteWebAuthnCredential(id: String, userID: String) throws -> Bool
+    func insertWebAuthnCeremony(_ ceremony: WebAuthnCeremonyRecord) throws
+    /// Uses up the ceremony, only if it belongs to the session, is unused and unexpired; returns
+    /// it, or nil changing nothing. Of two racing calls, one gets the record.
+    func consumeWebAuthnCeremony(id: String, sessionIDHash: [UInt8], now: Date) throws -> WebAuthnCeremonyRecord?
+
+    // MARK: One-time codes by SMS and e-mail
+
+    /// Adds a code and closes earlier open codes of the same session and factor, in one
+    /// transaction: only the newest code can be answered.
+    func insertOneTimeCode(_ code: OneTimeCodeRecord) throws
+    /// Codes sent to the factor at or after `since`.
+    func oneTimeCodesSent(factorID: String, since: Date) throws -> Int
+    /// When the newest code for this session and factor was sent; nil when none was.
+    func lastOneTimeCodeSent(sessionIDHash: [UInt8], factorID: String) throws -> Date?
+    /// Takes an attempt from the open code of the session and factor, and uses the code up if
+    /// `codeHash` matches; all in one transaction. `.unavailable` changes nothing.
+    func answerOneTimeCode(sessionIDHash: [UInt8], factorID: String, codeHash: [UInt8], maxAttempts: Int, now: Date)
+        throws -> OneTimeCodeAnswer
+
+    // MARK: Recovery codes
+
+    /// Replaces all of the user's recovery codes, in one transaction.
+    func replaceRecoveryCodes(userID: String, hashes: [[UInt8]], at: Date) throws
+    /// Uses up the user's unused code with this hash; false, changing nothing, when none.
+    func consumeRecoveryCode(userID: String, hash: [UInt8], now: Date) throws -> Bool
+    func recoveryCodeCount(userID: String) throws -> RecoveryCodeCount
 
     // MARK: Clients
 
@@ -42,7 +94,8 @@ public protocol Store: Sendable {
     /// Returns false if the session does not exist or belongs to another user.
     func recordAuthentication(sessionIDHash: [UInt8], userID: String, event: SessionEventRecord) throws -> Bool
     func touchSession(idHash: [UInt8], lastSeenAt: Date) throws
-    /// Moves the session, its events and its flows to a new ID hash in one transaction, and sets
+    /// Moves the session, its events, its flows, challenges, grants, WebAuthn ceremonies and
+    /// one-time codes to a new ID hash in one transaction, and sets
     /// its last-seen time; the old ID stops working. Returns false if the old session is unknown.
     /// Called after every successful authentication, so a session ID planted before sign-in is
     /// worthless afterwards.
@@ -123,6 +176,11 @@ public protocol Store: Sendable {
     func riskState(userID: String) throws -> RiskStateRecord?
     /// Replaces the user's risk state (last address, location, countries seen).
     func saveRiskState(_ state: RiskStateRecord) throws
+    /// The user's devices, most recently seen first.
+    func devices(userID: String) throws -> [DeviceRecord]
+    /// Remembers the device until `until` (nil forgets it), setting its label when one is
+    /// given; false when the user has no such device.
+    func setDeviceRemembered(userID: String, deviceIDHash: [UInt8], until: Date?, label: String?) throws -> Bool
     /// Remembers one allowed high-risk action, for velocity and amount history.
     func recordAction(_ action: ActionRecord) throws
     /// The user's actions at or after `since`, newest first, at most `limit`; of one action
