@@ -5,10 +5,6 @@ internal import CCurl
 /// Each `send` uses its own easy handle, so one client may be shared by many threads. Redirects
 /// are never followed; only `http` and `https` URLs are allowed.
 public final class HTTPClient: Sendable {
-    /// curl_global_init must run once before any handle exists; a lazy static runs it once,
-    /// thread-safely.
-    private static let globalInit: UInt32 = curl_global_init(Int(CURL_GLOBAL_DEFAULT)).rawValue
-
     public init() {}
 
     /// Sends `request` and waits for the whole response.
@@ -16,7 +12,7 @@ public final class HTTPClient: Sendable {
     /// - Throws: `HTTPClientError` when no HTTP response arrived; any status, 4xx and 5xx
     ///   included, is a response.
     public func send(_ request: HTTPClientRequest) throws(HTTPClientError) -> HTTPClientResponse {
-        guard Self.globalInit == 0 else { throw HTTPClientError(.clientUnavailable, "curl_global_init failed") }
+        guard CurlGlobal.isReady else { throw HTTPClientError(.clientUnavailable, "curl_global_init failed") }
         guard let easy = EasyHandle() else { throw HTTPClientError(.clientUnavailable, "curl_easy_init failed") }
         return try easy.perform(request)
     }
