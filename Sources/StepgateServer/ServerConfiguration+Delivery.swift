@@ -70,7 +70,7 @@ extension ConfigReader {
             if FileManager.default.isReadableFile(atPath: path) {
                 delivery.smtpCAFile = path
             } else {
-                problems.append("delivery.smtp_ca_file (\(origin)): \(path) cannot be read")
+                problems.append("delivery.smtp_ca_file (\(origin)): expected a readable PEM file")
             }
         }
     }
