@@ -2,6 +2,7 @@ public import Foundation
 
 // The outbox of messages to users: enqueued by request handlers, leased and settled by the
 // delivery worker (docs/delivery.md).
+// Known gap: sent and failed rows are never pruned; their payloads are erased, the rows stay.
 extension SQLiteStore {
     /// Throws `StoreError(.conflict)` if the ID is taken.
     public func insertOutboxMessage(_ message: OutboxRecord) throws {

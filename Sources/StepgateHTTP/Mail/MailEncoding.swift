@@ -7,8 +7,8 @@ enum MailEncoding {
     /// at most 64 bytes, `@`, and a domain of two or more LDH labels; 254 bytes at most.
     ///
     /// Quoted local parts, domain literals, comments, display names and non-ASCII (SMTPUTF8)
-    /// addresses are refused: none is needed to reach a user, and each widens what a header or
-    /// an SMTP command could be made to carry.
+    /// addresses are refused: each widens what a header or an SMTP command could be made to carry.
+    // Known gap: internationalised (SMTPUTF8) addresses are refused; such users get no e-mail codes.
     static func isValidAddress(_ address: String) -> Bool {
         let bytes = Array(address.utf8)
         guard (3...254).contains(bytes.count), let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return false }

@@ -78,6 +78,8 @@ private final class SMTPSession {
         try check(stepgate_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
         try check(stepgate_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds))
         try check(stepgate_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, milliseconds))
+        // Known gap: with `.opportunistic`, a server that offers no STARTTLS gets the message in
+        // clear (that is what opportunistic means); `.required` or `smtps://` prevent it.
         let useTLS = settings.tls == .required ? CURLUSESSL_ALL : CURLUSESSL_TRY
         try check(stepgate_curl_setopt_long(handle, CURLOPT_USE_SSL, Int(useTLS.rawValue)))
         try check(stepgate_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1))

@@ -28,6 +28,13 @@ final class DeliveryLoop: @unchecked Sendable {
         thread.start()
     }
 
+    /// Whether `stop` was called: a step in progress should end after its current message.
+    var isStopping: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopping
+    }
+
     /// Ends the wait of a sleeping thread, or its next one.
     func wake() {
         condition.lock()

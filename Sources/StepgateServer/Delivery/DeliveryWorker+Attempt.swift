@@ -11,6 +11,8 @@ extension DeliveryWorker {
             channel: channel?.rawValue ?? "other",
             purpose: MessagePurpose(rawValue: record.purpose)?.rawValue ?? "other"
         )
+        // Known gap: `attempts` counts stored outcomes only; a worker that dies during a send
+        // leaves the message leased, and it is tried again after the lease ends without counting.
         let attempt = record.attempts + 1
         let metadata = [
             LogKey.messageID: record.id, LogKey.channel: labels.channel, LogKey.purpose: labels.purpose,

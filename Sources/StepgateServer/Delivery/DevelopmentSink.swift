@@ -9,6 +9,8 @@ import StepgateCrypto
 /// e-mail or SMS, so never configure it on a server with real users: the codes end up in a
 /// terminal, a log collector or a file. Each line is
 /// `{"channel":…,"created_at":…,"id":…,"purpose":…,"subject":…,"text":…,"to":…}`.
+// Known gap: by design these lines hold one-time codes in clear; configuration cannot stop a
+// production server from choosing `console` or `file:`, so docs/delivery.md warns instead.
 struct DevelopmentSink: MessageTransport {
     /// Where the lines go.
     enum Destination: Sendable, Equatable {
