@@ -111,6 +111,15 @@ status=$?
 grep -q "not delivered (authentication_failed)" "$work/badauth.err" && pass ||
   fail "badauth: unexpected reason: $(cat "$work/badauth.err")"
 
+# 5. A password is never sent in clear: with credentials, smtp_tls = try still requires STARTTLS.
+STEPGATE_DELIVERY_SMTP_PASSWORD="$smtp_password" notify cleartext \
+  "delivery.email = smtp://127.0.0.1:$plain_port" "${smtp_keys[@]}"
+status=$?
+[ "$status" -eq 1 ] && pass || fail "cleartext: exit status $status, expected 1"
+grep -q "not delivered (tls_unavailable)" "$work/cleartext.err" && pass ||
+  fail "cleartext: unexpected reason: $(cat "$work/cleartext.err")"
+[ -z "$(ls "$work/plain")" ] && pass || fail "cleartext: the plain server received a message"
+
 [ "$(ls "$work/tls"/*.eml | wc -l)" -eq 1 ] && pass || fail "the TLS server received more than the one message"
 
 echo "delivery: $passed passed, $failed failed"

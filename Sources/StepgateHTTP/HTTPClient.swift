@@ -1,6 +1,6 @@
 internal import CCurl
 
-/// A blocking HTTP/1.1 client over libcurl, for tests and the probe.
+/// A blocking HTTP/1.1 client over libcurl, for tests, the probe and webhook delivery.
 ///
 /// Each `send` uses its own easy handle, so one client may be shared by many threads. Redirects
 /// are never followed; only `http` and `https` URLs are allowed.
@@ -34,7 +34,7 @@ private final class EasyHandle {
     }
 
     func perform(_ request: HTTPClientRequest) throws(HTTPClientError) -> HTTPClientResponse {
-        let sink = ResponseSink()
+        let sink = ResponseSink(limit: request.maxResponseBytes)
         try configure(request)
         try check(stepgate_curl_setopt_write_function(handle, Self.onBody))
         try check(stepgate_curl_setopt_header_function(handle, Self.onHeader))
@@ -123,6 +123,8 @@ private final class EasyHandle {
         guard let context else { return 0 }
         let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
         let total = size * count
+        // Returning less than `total` makes curl end the transfer with CURLE_WRITE_ERROR.
+        if let limit = sink.limit, sink.body.count + total > limit { return 0 }
         if let data, total > 0 {
             // Safety: curl passes `total` readable bytes at `data` for this call.
             data.withMemoryRebound(to: UInt8.self, capacity: total) { bytes in
@@ -150,6 +152,12 @@ private final class EasyHandle {
 private final class ResponseSink {
     var headers: [(String, String)] = []
     var body: [UInt8] = []
+    /// The most body bytes to keep; nil for no limit.
+    let limit: Int?
+
+    init(limit: Int?) {
+        self.limit = limit
+    }
 
     func receive(headerLine: String) {
         let line = headerLine.droppingLineEnd

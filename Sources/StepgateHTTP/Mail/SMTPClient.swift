@@ -3,8 +3,9 @@ internal import CCurl
 /// Submits mail over SMTP through libcurl: one connection per message, blocking.
 ///
 /// Certificates are always verified (peer and host name). With `smtp://` the session upgrades
-/// with STARTTLS whenever the server offers it, and with `TLSPolicy.required` it fails with
-/// `.tlsUnavailable` before sending anything when the server does not. Safe to share across
+/// with STARTTLS whenever the server offers it, and with `TLSPolicy.required`, or whenever a
+/// user name and password are set, it fails with `.tlsUnavailable` before sending anything
+/// when the server does not. Safe to share across
 /// threads: each `send` uses its own easy handle.
 public final class SMTPClient: Sendable {
     public let settings: SMTPSettings
@@ -78,9 +79,12 @@ private final class SMTPSession {
         try check(stepgate_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
         try check(stepgate_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds))
         try check(stepgate_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, milliseconds))
-        // Known gap: with `.opportunistic`, a server that offers no STARTTLS gets the message in
-        // clear (that is what opportunistic means); `.required` or `smtps://` prevent it.
-        let useTLS = settings.tls == .required ? CURLUSESSL_ALL : CURLUSESSL_TRY
+        // A password is never sent in clear: with credentials, TLS is required whatever `tls` says.
+        // Known gap: without credentials and with `.opportunistic`, a server that offers no
+        // STARTTLS gets the message in clear (that is what opportunistic means); `.required` or
+        // `smtps://` prevent it.
+        let mustEncrypt = settings.tls == .required || settings.username != nil
+        let useTLS = mustEncrypt ? CURLUSESSL_ALL : CURLUSESSL_TRY
         try check(stepgate_curl_setopt_long(handle, CURLOPT_USE_SSL, Int(useTLS.rawValue)))
         try check(stepgate_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1))
         try check(stepgate_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2))

@@ -6,8 +6,9 @@
 /// - `tls: TLSPolicy = .opportunistic`: on `smtp://`, whether STARTTLS is used when offered
 ///   or required. Certificates are always verified, against `caFile` or the system's CAs.
 /// - `caFile: String? = nil`: PEM file of the CAs to trust instead of the system's.
-/// - `username`, `password: String? = nil`: SMTP AUTH, both or neither. `description` never
-///   shows the password.
+/// - `username`, `password: String? = nil`: SMTP AUTH, both or neither; with them TLS is
+///   required whatever `tls` says, so the password never crosses in clear. `description`
+///   never shows the password.
 /// - `timeoutSeconds: Double = 15`: the whole exchange, connect included.
 public struct SMTPSettings: Sendable, CustomStringConvertible {
     /// Whether an `smtp://` session must be encrypted.

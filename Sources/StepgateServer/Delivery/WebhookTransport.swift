@@ -31,7 +31,9 @@ struct WebhookTransport: MessageTransport {
                 ("User-Agent", "Stepgate-Delivery/1"),
             ],
             body: body,
-            timeoutSeconds: timeoutSeconds
+            timeoutSeconds: timeoutSeconds,
+            // Only the status matters; a gateway's body is never read beyond this.
+            maxResponseBytes: 65_536
         )
         let response: HTTPClientResponse
         do {
