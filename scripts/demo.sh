@@ -57,8 +57,11 @@ cat <<MSG
 
   Discovery:      $issuer/.well-known/openid-configuration
   Data folder:    $data (delete it to start over)
+  E-mail and SMS: printed below as JSON lines (development sinks, codes included)
   Stop with Ctrl-C.
 
 MSG
+# E-mail and SMS go to the console sinks (development only: they print codes) unless set otherwise.
 STEPGATE_POLICY="$root/examples/policy.conf" STEPGATE_DEMO_BANK_LISTEN="127.0.0.1:$bank_port" \
+  STEPGATE_DELIVERY_EMAIL="${STEPGATE_DELIVERY_EMAIL:-console}" STEPGATE_DELIVERY_SMS="${STEPGATE_DELIVERY_SMS:-console}" \
   "$bin" serve --data "$data" --listen "127.0.0.1:$stepgate_port" --issuer "$issuer" --demo

@@ -39,7 +39,7 @@ export STEPGATE_PASSWORD_MEMORY_KIB=64 STEPGATE_PASSWORD_ITERATIONS=1
 
 check "help" 0 "$bin" --help
 contains "help lists serve" out "serve"
-for sub in serve user factor client keys audit policy; do check "$sub --help" 0 "$bin" $sub --help; done
+for sub in serve user factor client keys audit policy notify; do check "$sub --help" 0 "$bin" $sub --help; done
 check "no command" 2 "$bin"
 one_line "no command"
 check "unknown command" 2 "$bin" frobnicate
@@ -182,6 +182,19 @@ db.commit()
 PY
 check "audit verify tampered" 1 "$bin" audit verify --data "$data"
 contains "audit names record" out "audit: record 2 broken: hash does not match its content"
+
+check "notify without channel" 2 "$bin" notify test --to alice@example.test --data "$data"
+one_line "notify without channel"
+check "notify unconfigured channel" 1 "$bin" notify test --channel email --to alice@example.test --data "$data"
+one_line "notify unconfigured channel"
+contains "notify names the keys" err "delivery.email"
+check "notify bad recipient" 1 env STEPGATE_DELIVERY_SMS=file:"$work/sms.jsonl" \
+  "$bin" notify test --channel sms --to 0151-12345678 --data "$data"
+one_line "notify bad recipient"
+check "notify file sink" 0 env STEPGATE_DELIVERY_SMS=file:"$work/sms.jsonl" \
+  "$bin" notify test --channel sms --to +4915112345678 --data "$data"
+contains "notify file sink wrote" sms.jsonl '"to":"+4915112345678"'
+if [ "$(stat -c %a "$work/sms.jsonl")" = 600 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL sink mode"; fi
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -35,6 +35,12 @@ static inline CURLcode stepgate_curl_setopt_header_function(CURL *handle, curl_w
     return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, function);
 }
 
+/// Sets CURLOPT_READFUNCTION (the SMTP upload reads the message through it).
+static inline CURLcode stepgate_curl_setopt_read_function(CURL *handle, curl_read_callback function)
+{
+    return curl_easy_setopt(handle, CURLOPT_READFUNCTION, function);
+}
+
 /// Reads an info value of type `long` (such as CURLINFO_RESPONSE_CODE).
 static inline CURLcode stepgate_curl_getinfo_long(CURL *handle, CURLINFO info, long *value)
 {

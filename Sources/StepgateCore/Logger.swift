@@ -51,6 +51,10 @@ public enum LogKey {
     public static let component = "component"
     public static let count = "count"
     public static let auditKind = "audit.kind"
+    public static let messageID = "message.id"
+    public static let channel = "message.channel"
+    public static let purpose = "message.purpose"
+    public static let attempt = "message.attempt"
 }
 
 /// One log entry: a fixed phrase and its structured data.

@@ -1,14 +1,10 @@
 internal import CCurl
 
-/// A blocking HTTP/1.1 client over libcurl, for tests and the probe.
+/// A blocking HTTP/1.1 client over libcurl, for tests, the probe and webhook delivery.
 ///
 /// Each `send` uses its own easy handle, so one client may be shared by many threads. Redirects
 /// are never followed; only `http` and `https` URLs are allowed.
 public final class HTTPClient: Sendable {
-    /// curl_global_init must run once before any handle exists; a lazy static runs it once,
-    /// thread-safely.
-    private static let globalInit: UInt32 = curl_global_init(Int(CURL_GLOBAL_DEFAULT)).rawValue
-
     public init() {}
 
     /// Sends `request` and waits for the whole response.
@@ -16,7 +12,7 @@ public final class HTTPClient: Sendable {
     /// - Throws: `HTTPClientError` when no HTTP response arrived; any status, 4xx and 5xx
     ///   included, is a response.
     public func send(_ request: HTTPClientRequest) throws(HTTPClientError) -> HTTPClientResponse {
-        guard Self.globalInit == 0 else { throw HTTPClientError(.clientUnavailable, "curl_global_init failed") }
+        guard CurlGlobal.isReady else { throw HTTPClientError(.clientUnavailable, "curl_global_init failed") }
         guard let easy = EasyHandle() else { throw HTTPClientError(.clientUnavailable, "curl_easy_init failed") }
         return try easy.perform(request)
     }
@@ -38,7 +34,7 @@ private final class EasyHandle {
     }
 
     func perform(_ request: HTTPClientRequest) throws(HTTPClientError) -> HTTPClientResponse {
-        let sink = ResponseSink()
+        let sink = ResponseSink(limit: request.maxResponseBytes)
         try configure(request)
         try check(stepgate_curl_setopt_write_function(handle, Self.onBody))
         try check(stepgate_curl_setopt_header_function(handle, Self.onHeader))
@@ -127,6 +123,8 @@ private final class EasyHandle {
         guard let context else { return 0 }
         let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
         let total = size * count
+        // Returning less than `total` makes curl end the transfer with CURLE_WRITE_ERROR.
+        if let limit = sink.limit, sink.body.count + total > limit { return 0 }
         if let data, total > 0 {
             // Safety: curl passes `total` readable bytes at `data` for this call.
             data.withMemoryRebound(to: UInt8.self, capacity: total) { bytes in
@@ -154,6 +152,12 @@ private final class EasyHandle {
 private final class ResponseSink {
     var headers: [(String, String)] = []
     var body: [UInt8] = []
+    /// The most body bytes to keep; nil for no limit.
+    let limit: Int?
+
+    init(limit: Int?) {
+        self.limit = limit
+    }
 
     func receive(headerLine: String) {
         let line = headerLine.droppingLineEnd

@@ -9,18 +9,23 @@ public struct HTTPClientRequest: Sendable {
     public var body: [UInt8]
     /// Limit for the whole exchange, connect included.
     public var timeoutSeconds: Double = 10
+    /// Longest response body read; a longer one ends the transfer with `.transferFailed`.
+    /// nil reads any length (for trusted servers only).
+    public var maxResponseBytes: Int?
 
     public init(
         method: HTTPMethod = .get,
         url: String,
         headers: [(String, String)] = [],
         body: [UInt8] = [],
-        timeoutSeconds: Double = 10
+        timeoutSeconds: Double = 10,
+        maxResponseBytes: Int? = nil
     ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeoutSeconds = timeoutSeconds
+        self.maxResponseBytes = maxResponseBytes
     }
 }

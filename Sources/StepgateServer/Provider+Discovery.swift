@@ -84,7 +84,7 @@ extension Provider {
     }
 
     func metricsPage(_ request: HTTPRequest) -> HTTPResponse {
-        var response = HTTPResponse(status: 200, body: Array(metrics.render().utf8))
+        var response = HTTPResponse(status: 200, body: Array((metrics.render() + outboxGauge()).utf8))
         response.headers.set("Content-Type", "text/plain; version=0.0.4")
         return response
     }

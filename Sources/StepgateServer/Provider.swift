@@ -33,6 +33,10 @@ public final class Provider: Sendable {
     let riskEngine: RiskEngine
     /// The IP geolocation database named by `geo.database`; nil when none is configured.
     let geoDatabase: GeoDatabase?
+    /// Queues e-mail and SMS to users (one-time codes, factor changes); see docs/delivery.md.
+    public let notifier: Notifier
+    /// Sends what `notifier` queued; `Service` starts and stops its thread.
+    public let deliveryWorker: DeliveryWorker
 
     /// A provider over `store`; creates the first signing key if the store has none.
     public init(
@@ -60,6 +64,29 @@ public final class Provider: Sendable {
         self.auditLog = AuditLog(store: store, clock: clock, logger: logger, metrics: metrics)
         self.riskEngine = try RiskEngine(configuration: configuration.risk)
         self.geoDatabase = try configuration.geoDatabasePath.map { try GeoDatabase(path: $0) }
+        var deliveryOptions = DeliveryWorker.Options()
+        deliveryOptions.sendTimeout = configuration.delivery.timeout
+        let worker = DeliveryWorker(
+            store: store,
+            masterKey: masterKey,
+            transports: configuration.delivery.makeTransports(clock: clock),
+            schedule: RetrySchedule(maxAttempts: configuration.delivery.maxAttempts),
+            clock: clock,
+            random: random,
+            logger: logger,
+            metrics: metrics,
+            options: deliveryOptions
+        )
+        self.deliveryWorker = worker
+        self.notifier = Notifier(
+            store: store,
+            masterKey: masterKey,
+            channels: configuration.delivery.channels,
+            clock: clock,
+            random: random,
+            logger: logger,
+            wake: { worker.wake() }
+        )
         try keys.reload()
     }
 

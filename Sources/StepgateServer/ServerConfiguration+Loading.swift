@@ -110,6 +110,7 @@ struct ConfigReader {
         readLimits(into: &config)
         readLevels(into: &config)
         readDecisions(into: &config)
+        readDelivery(into: &config.delivery)
         var level = "info"
         string("log.level", into: &level)
         if let parsed = LogLevel.allCases.first(where: { $0.name == level }) {

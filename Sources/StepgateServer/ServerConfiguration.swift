@@ -41,6 +41,7 @@ public import StepgateCrypto
 /// | `transaction.grant_lifetime` | duration a step-up's transaction grant waits for its request | `5m` |
 /// | `device.cookie_lifetime` | duration of the device cookie the risk engine knows devices by | `400d` |
 /// | `risk.points.CODE`, `risk.*` | the risk engine's points and thresholds (see `RiskConfiguration`) | its defaults |
+/// | `delivery.*` | how e-mail and SMS leave the server (see `DeliveryConfiguration`) | nothing is sent |
 public struct ServerConfiguration: Sendable {
     public var listenHost = "127.0.0.1"
     public var listenPort = 8080
@@ -80,6 +81,8 @@ public struct ServerConfiguration: Sendable {
     public var geoDatabasePath: String?
     public var deviceCookieLifetime: TimeInterval = 400 * 86_400
     public var risk = RiskConfiguration()
+    /// The outbox transports and retries (`delivery.*`).
+    public var delivery = DeliveryConfiguration()
 
     public init() {}
 

@@ -69,17 +69,19 @@ public final class Service: Sendable {
     public func start() throws {
         try server.start()
         try bankServer?.start()
+        provider.deliveryWorker.start()
         logger.info("server started", [LogKey.issuer: provider.configuration.issuer])
     }
 
     /// The bound port (useful when the configuration asked for port 0).
     public var port: Int { server.port }
 
-    /// Stops accepting connections, lets requests in flight finish, writes the queued audit
-    /// records, then stops.
+    /// Stops accepting connections, lets requests in flight finish, lets the delivery worker
+    /// finish its current batch, writes the queued audit records, then stops.
     public func stop() {
         bankServer?.stop()
         server.stop()
+        provider.deliveryWorker.stop()
         provider.auditLog.close()
         logger.info("server stopped")
     }

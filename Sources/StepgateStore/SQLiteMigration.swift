@@ -14,13 +14,17 @@ struct SQLiteMigration: Sendable {
         SQLiteMigration(version: 3, sql: SQLiteSchema.version3),
         SQLiteMigration(version: 4, sql: SQLiteSchema.version4),
         SQLiteMigration(version: 5, sql: SQLiteSchema.version5),
+        SQLiteMigration(version: 6, sql: SQLiteSchema.version6),
     ]
 }
 
 extension SQLiteConnection {
     /// Brings the schema up to the last of `migrations`.
     ///
-    /// Throws `StoreError(.migration)` when the database is newer than the last migration
+    /// Each migration whose version is not yet recorded runs, in ascending order, even when a
+    /// higher version already ran: versions need not be contiguous, and a lower version that
+    /// arrives in a later release than a higher one (two changes developed side by side) is
+    /// still applied. Throws `StoreError(.migration)` when the database is newer than the last migration
     /// known, or when a migration's SQL fails (that migration is rolled back entirely).
     func migrate(_ migrations: [SQLiteMigration], now: Date) throws {
         let versions = migrations.map(\.version)
@@ -42,8 +46,12 @@ extension SQLiteConnection {
         for migration in migrations {
             try writeTransaction {
                 // Read again under the write lock: another process may have migrated meanwhile.
-                let current = try checkNotNewer(than: latest)
-                guard migration.version > current else { return }
+                try checkNotNewer(than: latest)
+                let applied = try queryFirst(
+                    "SELECT COUNT(*) FROM schema_migrations WHERE version = ?1",
+                    [.integer(migration.version)]
+                ) { try $0.int64(0) }
+                guard applied == 0 else { return }
                 do {
                     try execute(migration.sql, "apply migration \(migration.version)")
                 } catch let error as StoreError {

@@ -55,6 +55,10 @@ struct SQLiteRow {
         return statement.blob(index)
     }
 
+    func blobOrNil(_ index: Int32) throws -> [UInt8]? {
+        statement.isNull(index) ? nil : try blob(index)
+    }
+
     func date(_ index: Int32) throws -> Date {
         StoreCoding.date(seconds: try int64(index))
     }

@@ -277,4 +277,29 @@ enum SQLiteSchema {
             PRIMARY KEY (user_id, code_hash)
         );
         """
+
+    /// The outbox of messages to users (`docs/delivery.md`): one row per e-mail or SMS.
+    ///
+    /// `sealed_payload` is AES-256-GCM ciphertext of the recipient, subject and text, sealed by
+    /// the server under the master key and bound to the row's ID; it is set to NULL once the
+    /// message is sent or has failed for good, so no one-time code outlives its delivery.
+    /// `lease_token` and `lease_until` belong to the worker that claimed the row; `state` is
+    /// `pending`, `sent` or `failed`; `last_error` is a fixed code, never a provider's text.
+    static let version6 = """
+        CREATE TABLE outbox (
+            id TEXT PRIMARY KEY,
+            channel TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            sealed_payload BLOB,
+            state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+            attempts INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            lease_token TEXT,
+            lease_until INTEGER,
+            created_at INTEGER NOT NULL,
+            sent_at INTEGER,
+            last_error TEXT
+        );
+        CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+        """
 }

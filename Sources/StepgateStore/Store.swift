@@ -213,6 +213,34 @@ public protocol Store: Sendable {
     func lastAuditRecords(count: Int) throws -> [AuditRecord]
     /// The record with the highest number, or nil when the log is empty.
     func lastAuditRecord() throws -> AuditRecord?
+
+    // MARK: Outbox
+
+    /// Adds a pending message; throws `StoreError(.conflict)` if the ID is taken.
+    func insertOutboxMessage(_ message: OutboxRecord) throws
+    /// The message with this ID in any state, or nil; nothing is changed.
+    func outboxMessage(id: String) throws -> OutboxRecord?
+    /// Leases up to `limit` due messages to one worker, earliest due first, and returns them.
+    ///
+    /// A message is due when it is pending, `nextAttemptAt <= now`, and it has no lease or its
+    /// lease ended (`leaseUntil <= now`). Each claimed message gets `leaseToken` and
+    /// `leaseUntil`, in one atomic update: two workers (or two nodes) racing never claim the
+    /// same message while its lease holds. A non-positive `limit` claims nothing.
+    func claimOutboxMessages(limit: Int, now: Date, leaseToken: String, leaseUntil: Date) throws -> [OutboxRecord]
+    /// Marks the message sent at `at`, erases its payload and releases the lease, only if it is
+    /// pending and leased with `leaseToken` (an ended lease still counts until another worker
+    /// claims the message). Returns false, changing nothing, otherwise.
+    func markOutboxSent(id: String, leaseToken: String, at: Date) throws -> Bool
+    /// Records one failed attempt: `attempts` plus one, `error` as `lastError`, the next attempt
+    /// at `nextAttemptAt`, lease released; only if pending and leased with `leaseToken`.
+    /// Returns false, changing nothing, otherwise.
+    func rescheduleOutboxMessage(id: String, leaseToken: String, nextAttemptAt: Date, error: String) throws -> Bool
+    /// Records the last failed attempt: `attempts` plus one, `error` as `lastError`, state
+    /// `failed`, payload erased, lease released; only if pending and leased with `leaseToken`.
+    /// Returns false, changing nothing, otherwise.
+    func markOutboxFailed(id: String, leaseToken: String, error: String) throws -> Bool
+    /// How many messages are in each state.
+    func outboxCounts() throws -> OutboxCounts
 }
 
 /// A store failure. `code` says what kind; the message is for logs and carries no secret.

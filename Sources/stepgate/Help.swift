@@ -24,6 +24,8 @@ enum Help {
           policy check FILE          validate a policy file; every problem with its line
           policy test FILE CASES     run a file of expected decisions against a policy
           policy explain FILE K=V... why a described request gets its decision (what-if)
+          notify test --channel C --to R
+                                     send one test message through the outbox (check delivery settings)
           version                    print the version
 
         Every command takes --config FILE, --data DIR and --help.
@@ -90,6 +92,20 @@ enum Help {
                   last_location, last_seen, countries; failures, recent_actions, amounts;
                   session_age, session_idle. See docs/policies.md.
         The level names come from the configuration (`levels`, default aal1 aal2 aal3).
+        \(commonFlags)
+        """
+
+    static let notify = """
+        usage: stepgate notify test --channel email|sms --to RECIPIENT
+
+          Queues one test message in the outbox and tries to deliver it at once with the
+          configured transport (delivery.email or delivery.sms; see docs/delivery.md). Prints
+          the message ID and exits 0 when the provider accepted it; otherwise exits 1 with the
+          failure code (such as tls_unavailable or connect_failed) on one line. A failed
+          message stays in the outbox and a running server retries it like any other.
+
+          --channel email|sms  which transport to use
+          --to RECIPIENT       an e-mail address (local@domain.tld) or an E.164 number (+4915112345678)
         \(commonFlags)
         """
 }

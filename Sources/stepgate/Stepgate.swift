@@ -42,6 +42,7 @@ struct Stepgate {
         case "keys": try Commands.keys(rest)
         case "audit": try AuditCommands.run(rest)
         case "policy": try Commands.policy(rest)
+        case "notify": try NotifyCommands.run(rest)
         case "help", "--help", "-h": Output.print(Help.main)
         case "version", "--version": Output.print("stepgate \(Help.version)")
         default: throw UsageError("unknown command '\(command)'", help: Help.main)

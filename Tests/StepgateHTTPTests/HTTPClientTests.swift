@@ -60,4 +60,15 @@ import Testing
             try HTTPClient().send(HTTPClientRequest(url: "http://127.0.0.1:1/", headers: [("X", "a\r\nY: b")]))
         } throws: { ($0 as? HTTPClientError)?.code == .invalidRequest }
     }
+
+    @Test func send_stopsReadingPastMaxResponseBytes() throws {
+        let test = try TestServer { _ in .text(200, String(repeating: "x", count: 100_000)) }
+        let url = test.url("/big")
+
+        let error = #expect(throws: HTTPClientError.self) {
+            _ = try test.client.send(HTTPClientRequest(url: url, maxResponseBytes: 1_000))
+        }
+        #expect(error?.code == .transferFailed)
+        #expect(try test.client.send(HTTPClientRequest(url: url, maxResponseBytes: 100_000)).body.count == 100_000)
+    }
 }

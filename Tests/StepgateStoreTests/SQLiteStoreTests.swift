@@ -48,6 +48,25 @@ struct SQLiteStoreTests {
     }
 
     @Test
+    func init_appliesALowerVersionThatArrivesAfterAHigherOne() throws {
+        let fixture = try StoreFixture(.sqlite)
+        fixture.sqlite?.close()
+        let path = StoreFixture.databasePath(in: fixture.directory)
+        let skip = SQLiteMigration(version: Self.next + 1, sql: "CREATE TABLE second_addition (x INTEGER);")
+        try SQLiteStore(path: path, poolSize: 1, migrations: SQLiteMigration.all + [skip], now: Sample.now).close()
+
+        let upgraded = try SQLiteStore(
+            path: path,
+            poolSize: 1,
+            migrations: Self.withNextVersion + [skip],
+            now: Sample.now
+        )
+        defer { upgraded.close() }
+
+        #expect(try upgraded.appliedMigrations() == Self.shipped + [Self.next, Self.next + 1])
+    }
+
+    @Test
     func init_refusesDatabaseNewerThanProgram() throws {
         let fixture = try StoreFixture(.sqlite)
         fixture.sqlite?.close()
@@ -118,7 +137,7 @@ struct SQLiteStoreTests {
         let dump = String(decoding: try #require(fixture.sqlite).stateDump(), as: UTF8.self)
 
         for table in [
-            "account_failures", "authorization_codes", "clients", "factors", "flows", "refresh_tokens",
+            "account_failures", "authorization_codes", "clients", "factors", "flows", "outbox", "refresh_tokens",
             "revoked_access_tokens", "schema_migrations", "session_events", "sessions", "signing_keys", "users",
         ] {
             #expect(dump.contains("table \(table)\n"), "\(table)")
