@@ -137,3 +137,19 @@ extension CBORValue: ExpressibleByStringLiteral {
         self = .textString(value)
     }
 }
+
+extension CBORValue: ExpressibleByArrayLiteral {
+    /// An array.
+    public init(arrayLiteral elements: CBORValue...) {
+        self = .array(elements)
+    }
+}
+
+extension CBORValue: ExpressibleByDictionaryLiteral {
+    /// A map with the pairs in the order written; a key written twice is a programming error
+    /// and traps, as decoding would refuse the map.
+    public init(dictionaryLiteral elements: (CBORValue, CBORValue)...) {
+        precondition(Set(elements.map(\.0)).count == elements.count, "CBOR map literal repeats a key")
+        self = .map(elements.map { (key: $0.0, value: $0.1) })
+    }
+}
