@@ -4,7 +4,7 @@
 /// same case and the same contents; floats compare by bit pattern, so NaN equals the same NaN
 /// and `0.0` differs from `-0.0`. There is deliberately no `description`: a value may hold
 /// authenticator data or keys that should not reach a log by accident.
-public indirect enum CBORValue: Sendable {
+public enum CBORValue: Sendable {
     /// An unsigned integer (major type 0).
     case unsigned(UInt64)
     /// A negative integer (major type 1) holding `n`; the value is `-1 - n`, so all of
@@ -19,7 +19,7 @@ public indirect enum CBORValue: Sendable {
     /// A map (major type 5): its pairs in order; keys are unique when decoded.
     case map([(key: CBORValue, value: CBORValue)])
     /// A tagged item (major type 6): the tag number and the item it tags.
-    case tagged(UInt64, CBORValue)
+    indirect case tagged(UInt64, CBORValue)
     /// `false` or `true` (simple values 20 and 21).
     case bool(Bool)
     /// `null` (simple value 22).
