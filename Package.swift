@@ -68,6 +68,8 @@ let package = Package(
         .testTarget(
             name: "StepgateCoreTests",
             dependencies: ["StepgateCore", "StepgateCrypto"],
+            // WebAuthn ceremonies recorded from Chromium by scripts/record-webauthn.sh.
+            resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -43,5 +43,7 @@ let package = Package(
         fuzzer("FuzzForm", [http]),
         fuzzer("FuzzHeaders", [http]),
         fuzzer("FuzzConfig", [core]),
+        fuzzer("FuzzCBOR", [crypto]),
+        fuzzer("FuzzWebAuthn", [core, crypto]),
     ]
 )

@@ -12,6 +12,8 @@
 #include <openssl/params.h>
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <openssl/rsa.h>
 #include <openssl/err.h>
 #include <openssl/obj_mac.h>
 
@@ -31,6 +33,16 @@ static inline char *stepgate_group_p256(void) {
     static char name[] = "P-256";
     return name;
 }
+
+/// The OSSL_PKEY_PARAM_RSA_N key ("n"), static storage, for OSSL_PARAM_BLD_push_BN.
+static inline const char *stepgate_param_rsa_n(void) { return OSSL_PKEY_PARAM_RSA_N; }
+
+/// The OSSL_PKEY_PARAM_RSA_E key ("e"), static storage, for OSSL_PARAM_BLD_push_BN.
+static inline const char *stepgate_param_rsa_e(void) { return OSSL_PKEY_PARAM_RSA_E; }
+
+/// OPENSSL_free: a macro that passes __FILE__ and __LINE__, which Swift does not import. Frees
+/// what OpenSSL allocated for the caller (ASN1_STRING_to_UTF8 output).
+static inline void stepgate_openssl_free(void *pointer) { OPENSSL_free(pointer); }
 
 /// EVP_PKEY_PUBLIC_KEY: a macro of macros that Swift does not import.
 static inline int stepgate_selection_public_key(void) { return EVP_PKEY_PUBLIC_KEY; }

@@ -18,6 +18,7 @@ public struct CryptoError: Error, Sendable, Hashable, CustomStringConvertible {
             case passwordTooLong
             case invalidParameters
             case hashingFailed
+            case invalidCertificate
         }
 
         private let value: Value
@@ -28,7 +29,8 @@ public struct CryptoError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidKeyLength = Code(.invalidKeyLength)
         /// A private key could not be decoded, or is not an ES256 (P-256) key.
         public static let invalidKey = Code(.invalidKey)
-        /// A public key has the wrong coordinate lengths or is not a point on P-256.
+        /// A public key has the wrong length or form for its algorithm: coordinates that are not
+        /// a P-256 point, an Ed25519 key that is not 32 bytes, an RSA key out of range.
         public static let invalidPublicKey = Code(.invalidPublicKey)
         /// Key generation failed inside OpenSSL.
         public static let keyGenerationFailed = Code(.keyGenerationFailed)
@@ -48,6 +50,8 @@ public struct CryptoError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidParameters = Code(.invalidParameters)
         /// libargon2 failed to hash.
         public static let hashingFailed = Code(.hashingFailed)
+        /// Bytes are not exactly one DER X.509 certificate, or an extension we read is malformed.
+        public static let invalidCertificate = Code(.invalidCertificate)
 
         public var description: String { value.rawValue }
     }

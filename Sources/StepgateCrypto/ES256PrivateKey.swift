@@ -90,7 +90,7 @@ public final class ES256PrivateKey: @unchecked Sendable, CustomStringConvertible
     ///
     /// Throws `CryptoError.signingFailed` when OpenSSL refuses.
     public func sign(_ message: [UInt8]) throws -> [UInt8] {
-        let der = try derSignature(message)
+        let der = try signDER(message)
         let parsed = der.withUnsafeBytes { bytes in
             // Safety: the cursor points into `bytes` for the duration of the call only.
             var cursor = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
@@ -111,31 +111,12 @@ public final class ES256PrivateKey: @unchecked Sendable, CustomStringConvertible
 
     public var description: String { "ES256PrivateKey(<redacted>)" }
 
-    private func derSignature(_ message: [UInt8]) throws -> [UInt8] {
-        guard let context = EVP_MD_CTX_new() else {
-            throw CryptoError(.signingFailed, "EVP_MD_CTX_new failed")
-        }
-        defer { EVP_MD_CTX_free(context) }
-        guard EVP_DigestSignInit(context, nil, EVP_sha256(), nil, key) == 1 else {
-            throw CryptoError(.signingFailed, "EVP_DigestSignInit failed")
-        }
-        var der = [UInt8](repeating: 0, count: 80)
-        var length = der.count
-        let ok = der.withUnsafeMutableBytes { out in
-            message.withUnsafeBytes { msg in
-                // Safety: out holds `length` bytes (72 is the largest P-256 DER signature);
-                // msg outlives the call.
-                EVP_DigestSign(
-                    context,
-                    out.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                    &length,
-                    msg.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                    msg.count
-                )
-            }
-        }
-        guard ok == 1 else { throw CryptoError(.signingFailed, "EVP_DigestSign failed") }
-        return Array(der.prefix(length))
+    /// The ES256 signature of `message` as an ASN.1 DER ECDSA-Sig-Value, the form WebAuthn
+    /// authenticators produce (WebAuthn §6.5.5); at most 72 bytes, varying with r and s.
+    ///
+    /// Throws `CryptoError.signingFailed` when OpenSSL refuses.
+    public func signDER(_ message: [UInt8]) throws -> [UInt8] {
+        try EVPSignature.sign(message, key: key, digest: EVP_sha256())
     }
 
     private static func checkIsP256PrivateKey(_ key: OpaquePointer) throws {

@@ -38,22 +38,16 @@ public final class ES256PublicKey: @unchecked Sendable, Hashable {
         guard signature.count == 64, let der = Self.derSignature(fromJOSE: signature) else {
             return false
         }
-        guard let context = EVP_MD_CTX_new() else { return false }
-        defer { EVP_MD_CTX_free(context) }
-        guard EVP_DigestVerifyInit(context, nil, EVP_sha256(), nil, key) == 1 else { return false }
-        let result = der.withUnsafeBytes { sig in
-            message.withUnsafeBytes { msg in
-                // Safety: both buffers outlive the call; OpenSSL reads count bytes from each.
-                EVP_DigestVerify(
-                    context,
-                    sig.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                    sig.count,
-                    msg.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                    msg.count
-                )
-            }
-        }
-        return result == 1
+        return isValidDERSignature(der, for: message)
+    }
+
+    /// Whether `signature`, an ASN.1 DER ECDSA-Sig-Value (RFC 3279 §2.2.3), is a valid ECDSA
+    /// P-256 signature over the SHA-256 of `message`.
+    ///
+    /// This is the form WebAuthn and X.509 use (WebAuthn §6.5.5). OpenSSL refuses encodings
+    /// that are not strict DER, and trailing bytes, so one signature has one accepted form.
+    public func isValidDERSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+        EVPSignature.verify(signature, for: message, key: key, digest: EVP_sha256())
     }
 
     /// The RFC 7638 JWK thumbprint: base64url of SHA-256 over the canonical JWK members.
