@@ -35,6 +35,7 @@ let package = Package(
         systemLibrary("CArgon2", pkgConfig: "libargon2", apt: "libargon2-dev"),
         systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
         systemLibrary("CMaxMindDB", pkgConfig: "libmaxminddb", apt: "libmaxminddb-dev"),
+        systemLibrary("CQREncode", pkgConfig: "libqrencode", apt: "libqrencode-dev"),
 
         .target(name: "StepgateCrypto", dependencies: ["COpenSSL", "CArgon2"], swiftSettings: strict),
         .target(name: "StepgateCore", dependencies: ["StepgateCrypto"], swiftSettings: strict),
@@ -50,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "StepgateServer",
-            dependencies: ["StepgateHTTP", "StepgateStore", "StepgateCore", "StepgateCrypto"],
+            dependencies: ["StepgateHTTP", "StepgateStore", "StepgateCore", "StepgateCrypto", "CQREncode"],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -121,7 +121,7 @@ check "policy explain deny" 0 "$bin" policy explain "$policy" method=POST \
 contains "policy explain fired rule" out "risk >= 70 -> deny  \\[fired\\]"
 contains "policy explain denied" out "decision     deny rule"
 check "policy explain bad words" 1 "$bin" policy explain "$policy" path=/bank device=stolen hunter2
-contains "policy explain names the key" err "device: expected known, unknown or absent"
+contains "policy explain names the key" err "device: expected known, remembered, unknown or absent"
 contains "policy explain bare word" err "word 3: expected KEY=VALUE"
 if grep -q hunter2 "$work/err"; then failed=$((failed + 1)); echo "FAIL policy explain echoes a bare word"; else passed=$((passed + 1)); fi
 check "policy explain no request" 2 "$bin" policy explain "$policy"

@@ -5,10 +5,13 @@
 /// whose form ends in a redirect to another origin (the sign-in form of a flow, which ends at the
 /// client's `redirect_uri`) must name that origin: see `source(forRedirectURI:)`.
 public enum ContentSecurityPolicy {
-    /// The policy with `form-action 'self'` and the `formActions` sources after it.
-    public static func policy(formActions: [String] = []) -> String {
+    /// The policy with `form-action 'self'` and the `formActions` sources after it; with
+    /// `scripts`, scripts from Stepgate's own origin may run (the WebAuthn pages need one: the
+    /// browser's WebAuthn API has no form of its own). Inline scripts never run.
+    public static func policy(formActions: [String] = [], scripts: Bool = false) -> String {
         let forms = (["'self'"] + formActions).joined(separator: " ")
-        return "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action \(forms); "
+        let script = scripts ? "script-src 'self'; " : ""
+        return "default-src 'none'; \(script)style-src 'self'; img-src 'self' data:; form-action \(forms); "
             + "frame-ancestors 'none'; base-uri 'none'"
     }
 

@@ -105,8 +105,9 @@ final class DemoBank: Sendable {
             <table><tr><th>Balance</th><td><strong>\(Self.money(account.balance)) EUR</strong></td></tr>
             <tr><th>Phone</th><td>\(HTML.escape(account.phone))</td></tr></table>
             <h2>Send money</h2>
-            <p class="note">Up to 1,000 EUR needs your password and a one-time code for this transfer
-            alone; more needs a security key (aal3); a risky request is refused.</p>
+            <p class="note">Up to 1,000 EUR needs your password and a second factor for this transfer
+            alone (a code, a security key or a passkey); more needs a passkey or security key that
+            unlocks with your fingerprint or PIN (aal3); a risky request is refused.</p>
             <form method="get" action="/bank/transfer/review">
             <label for="amount">Amount (EUR)</label>
             <input type="text" id="amount" name="amount" inputmode="decimal" value="25.00" required>
@@ -135,6 +136,9 @@ final class DemoBank: Sendable {
             <p><a href="/bank/statements/latest.csv">Export the latest statement</a> (needs aal2)</p>
             <h2>History</h2>
             \(history)
+            <h2>Sign-in methods</h2>
+            <p><a href="/account">Add a passkey, a security key, an authenticator app or recovery codes</a>
+            (served by Stepgate; needs a fresh confirmation)</p>
             <p><a href="/logout">Sign out</a></p>
             """
         return .html(200, HTML.page(title: "Demo bank", body: body))

@@ -94,6 +94,26 @@ enum HTML {
         a { color: #2457c5; }
         input:focus-visible, button:focus-visible, a:focus-visible { outline: 2px solid #2457c5;
                outline-offset: 2px; }
+        input[type=tel], input[type=email] { width: 100%; box-sizing: border-box; padding: .6rem;
+               font-size: 1rem; border: 1px solid #b8bfcc; border-radius: 6px; }
+        button.secondary { background: #fff; color: #2457c5; border: 1px solid #2457c5; }
+        button.link { background: none; color: #2457c5; width: auto; padding: 0; margin-top: .6rem;
+               text-decoration: underline; }
+        form.inline { display: inline; }
+        form.inline button { width: auto; margin-top: .3rem; padding: .4rem .9rem; }
+        .actions form { margin-bottom: .5rem; }
+        .actions form button { width: 100%; }
+        .others { margin-top: 1.6rem; border-top: 1px solid #d7dce6; }
+        .others h2 { font-size: 1rem; }
+        .others button { margin-top: .5rem; }
+        .notice { background: #e9f6ec; color: #1d5a2c; padding: .7rem; border-radius: 6px; }
+        .qr { text-align: center; margin: 1rem 0; }
+        .qr svg { max-width: 100%; height: auto; }
+        code.secret { word-break: break-all; font-size: 1.05rem; letter-spacing: .05em; }
+        ol.codes { font-size: 1.15rem; line-height: 1.8; }
+        table.methods { width: 100%; }
+        table.methods td:last-child { text-align: right; white-space: nowrap; }
+        @media (max-width: 30rem) { main { margin: 0; border-radius: 0; padding: 1.2rem; } }
         table { border-collapse: collapse; margin: 1rem 0; }
         th { text-align: left; padding: .25rem 1rem .25rem 0; font-weight: 600; vertical-align: top; }
         td { padding: .25rem 0; overflow-wrap: anywhere; }

@@ -65,6 +65,13 @@ extension Provider {
         return .html(200, HTML.page(title: "Stepgate", body: body))
     }
 
+    func webAuthnScript(_ request: HTTPRequest) -> HTTPResponse {
+        var response = HTTPResponse(status: 200, body: Array(WebAuthnScript.source.utf8))
+        response.headers.set("Content-Type", "text/javascript; charset=utf-8")
+        response.headers.set("Cache-Control", "public, max-age=3600")
+        return response
+    }
+
     func stylesheet(_ request: HTTPRequest) -> HTTPResponse {
         var response = HTTPResponse(status: 200, body: Array(HTML.stylesheet.utf8))
         response.headers.set("Content-Type", "text/css; charset=utf-8")

@@ -4,12 +4,6 @@ import StepgateCrypto
 import StepgateHTTP
 import StepgateStore
 
-/// What the user has to answer next in a flow.
-enum FlowStep: String, Sendable {
-    case password
-    case otp
-}
-
 /// Why a flow cannot be used; each maps to one fixed page and one JSON error.
 enum FlowRejection: Error, Sendable, Equatable {
     /// Unknown flow, another browser's flow, or a bad CSRF token: all look the same.
@@ -22,8 +16,8 @@ enum FlowRejection: Error, Sendable, Equatable {
 
 /// The single state machine behind both the HTML pages and the JSON API.
 enum FlowOutcome: Sendable, Equatable {
-    /// Ask for `step`; `failed` shows the one uniform failure message.
-    case prompt(FlowStep, failed: Bool)
+    /// Ask for the prompt's step (or one of its alternatives).
+    case prompt(FlowPrompt)
     /// Back to the client, with a code or an error.
     case redirect(String)
     case rejected(FlowRejection)
@@ -52,9 +46,6 @@ struct FlowAnswer: Sendable {
     }
 
     static func rejected(_ rejection: FlowRejection) -> FlowAnswer { FlowAnswer(outcome: .rejected(rejection)) }
-    static func prompt(_ step: FlowStep, failed: Bool) -> FlowAnswer {
-        FlowAnswer(outcome: .prompt(step, failed: failed))
-    }
 }
 
 /// A rejected answer as the audit log records it: which step, a fixed reason code, and the
@@ -87,24 +78,52 @@ extension Provider {
     }
 
     /// What the flow needs now: a prompt, or, once the level is proved, the redirect with a code.
-    func nextOutcome(_ context: FlowContext, failed: Bool = false, requestID: String) throws -> FlowOutcome {
+    ///
+    /// `choice` (a `FlowStep.choice` such as `sms:ID`) picks one of the ways to answer; without
+    /// one, a code step whose code was just sent comes first, then the most convenient way.
+    func nextOutcome(
+        _ context: FlowContext,
+        failed: Bool = false,
+        choice: String? = nil,
+        requestID: String
+    ) throws -> FlowOutcome {
         var missing = try missingMethods(context.request, context.session)
+        var used = Set(countedEvents(context.request, context.session).map(\.method))
         // Approving a transaction takes a factor beyond the password, proved for this approval.
         if missing.isEmpty, let approvalAfter = context.request.approvalAfter,
             !context.session.events.contains(where: { $0.time >= approvalAfter && $0.method != .pwd })
         {
-            missing = [[.otp]]
+            missing = [approvalMethods]
+            used = []
         }
         if missing.isEmpty { return try finish(context, requestID: requestID) }
-        if context.session.record.userID == nil || missing.contains(where: { $0.contains(.pwd) }) {
-            return .prompt(.password, failed: failed)
+        guard let userID = context.session.record.userID, !missing.contains(where: { $0.contains(.pwd) }) else {
+            return .prompt(FlowPrompt(step: .password, failed: failed))
         }
-        if missing.count == 1, missing[0].contains(.otp), let userID = context.session.record.userID,
-            try store.factors(userID: userID).contains(where: { $0.kind == "totp" })
-        {
-            return .prompt(.otp, failed: failed)
+        guard let (target, steps) = try factorOptions(userID: userID, sets: missing, used: used) else {
+            return try unmet(context, requestID: requestID)
         }
-        // The user has no factor that meets the level: say so to the client, never issue less.
+        let step = try steps.first { $0.choice == choice } ?? openCodeStep(steps, context) ?? steps[0]
+        return .prompt(
+            FlowPrompt(
+                step: step,
+                alternatives: steps.filter { $0 != step },
+                target: target,
+                used: used,
+                failed: failed
+            )
+        )
+    }
+
+    /// Every method but the password that any level asks for: what approving a transaction takes.
+    var approvalMethods: Set<AuthenticationMethod> {
+        var methods = Set(configuration.assurance.levels.flatMap { $0.requirement.flatMap { $0 } })
+        methods.remove(.pwd)
+        return methods
+    }
+
+    /// The user has no factor that meets the level: say so to the client, never issue less.
+    private func unmet(_ context: FlowContext, requestID: String) throws -> FlowOutcome {
         guard try store.completeFlow(id: context.flow.id, now: clock.now) else { return .rejected(.completed) }
         metrics.increment("stepgate_stepup_total", [("outcome", "unmet")])
         audit(.stepUpUnmet, context, requestID: requestID, [AuditKey.subject: context.session.record.userID])
@@ -162,14 +181,12 @@ extension Provider {
     /// Answers the TOTP step: the matched time-step is consumed atomically, so a code works once.
     func answerOTP(_ context: FlowContext, code: String, requestID: String) throws -> FlowAnswer {
         guard let userID = context.session.record.userID else {
-            return .prompt(.password, failed: false)
+            return FlowAnswer(outcome: try nextOutcome(context, requestID: requestID))
         }
-        if let retry = try throttled(userID) {
-            audit(.stepUpThrottled, context, requestID: requestID, [AuditKey.subject: userID])
-            return .rejected(.throttled(retryAfter: retry))
-        }
-        guard let attempt = try reserveAttempt(context) else {
-            return FlowAnswer(outcome: try exhausted(context, requestID: requestID))
+        let attempt: Int
+        switch try beginAnswer(context, userID: userID, requestID: requestID) {
+        case .attempt(let reserved): attempt = reserved
+        case .stop(let answer): return answer
         }
         let now = clock.now
         var matched = false
@@ -183,35 +200,80 @@ extension Provider {
             matched = true
             accepted = try store.consumeTOTPStep(factorID: factor.id, step: step)
         }
+        // A matching code whose time-step another answer consumed first is a replay.
+        let rejection = accepted ? nil : matched ? "code_replayed" : "wrong_code"
+        return try settleAnswer(
+            context,
+            SettledAnswer(step: .totp, method: .otp, userID: userID, attempt: attempt, rejection: rejection),
+            requestID: requestID
+        )
+    }
+
+    /// What an answer to a factor came to, for `settleAnswer`.
+    struct SettledAnswer {
+        var step: FlowStep
+        /// The method to record when accepted.
+        var method: AuthenticationMethod
+        var userID: String
+        /// The attempt `beginAnswer` reserved.
+        var attempt: Int
+        /// A fixed reason code when the answer is wrong; nil when it was right.
         var rejection: String?
-        if !accepted {
-            // A matching code whose time-step another answer consumed first is a replay.
-            rejection = matched ? "code_replayed" : "wrong_code"
-        } else if try !store.recordAuthentication(
-            sessionIDHash: context.session.idHash,
-            userID: userID,
-            event: event(.otp, in: context)
-        ) {
+    }
+
+    /// How an answer may go on: with the attempt it reserved, or stopped with this answer.
+    enum AnswerStart {
+        case attempt(Int)
+        case stop(FlowAnswer)
+    }
+
+    /// Before a factor's answer is checked: the account's failure budget must allow it, and the
+    /// flow must have an attempt left, which is taken now.
+    func beginAnswer(_ context: FlowContext, userID: String, requestID: String) throws -> AnswerStart {
+        if let retry = try throttled(userID) {
+            audit(.stepUpThrottled, context, requestID: requestID, [AuditKey.subject: userID])
+            return .stop(.rejected(.throttled(retryAfter: retry)))
+        }
+        guard let attempt = try reserveAttempt(context) else {
+            return .stop(FlowAnswer(outcome: try exhausted(context, requestID: requestID)))
+        }
+        return .attempt(attempt)
+    }
+
+    /// The common end of a factor's answer: a right answer is recorded as an authentication
+    /// event (and the session gets a new ID), a wrong one is counted against the account.
+    func settleAnswer(_ context: FlowContext, _ answer: SettledAnswer, requestID: String) throws -> FlowAnswer {
+        var rejection = answer.rejection
+        if rejection == nil,
+            try !store.recordAuthentication(
+                sessionIDHash: context.session.idHash,
+                userID: answer.userID,
+                event: event(answer.method, in: context)
+            )
+        {
             rejection = "session_changed"
         }
         if let rejection {
             let outcome = try failure(
                 context,
-                FailedAnswer(step: .otp, reason: rejection, subject: userID),
-                attempt: attempt,
-                budgetSubject: userID,
+                FailedAnswer(step: answer.step, reason: rejection, subject: answer.userID),
+                attempt: answer.attempt,
+                budgetSubject: answer.userID,
                 requestID: requestID
             )
             return FlowAnswer(outcome: outcome)
         }
         let (next, cookie) = try answerAccepted(context)
-        logger.info("one-time code accepted", [LogKey.requestID: requestID, LogKey.subject: userID])
-        auditAccepted(.otp, next, requestID: requestID)
+        logger.info(
+            "factor accepted",
+            [LogKey.requestID: requestID, LogKey.subject: answer.userID, LogKey.stepupMethod: answer.method.rawValue]
+        )
+        auditAccepted(answer.method, next, requestID: requestID)
         return FlowAnswer(
             outcome: try nextOutcome(next, requestID: requestID),
             cookie: cookie,
             context: next,
-            accepted: .otp
+            accepted: answer.method
         )
     }
 
@@ -235,7 +297,7 @@ extension Provider {
     }
 
     /// Audits an accepted answer, with the level the session holds after it.
-    private func auditAccepted(_ method: AuthenticationMethod, _ context: FlowContext, requestID: String) {
+    func auditAccepted(_ method: AuthenticationMethod, _ context: FlowContext, requestID: String) {
         audit(
             .stepUpSucceeded,
             context,
@@ -256,7 +318,7 @@ extension Provider {
     }
 
     /// The record of a `method` answered now, with the level the session holds once it counts.
-    private func event(_ method: AuthenticationMethod, in context: FlowContext) -> SessionEventRecord {
+    func event(_ method: AuthenticationMethod, in context: FlowContext) -> SessionEventRecord {
         let now = clock.now
         let events = context.session.events + [AuthenticationEvent(method: method, time: now)]
         let level = configuration.assurance.achievedLevel(events: events, lastSeen: now, now: now)
@@ -265,14 +327,14 @@ extension Provider {
 
     /// Takes one attempt from the flow before the answer is checked, so answers sent in parallel
     /// can never be checked more often than the limit allows. Nil when none is left.
-    private func reserveAttempt(_ context: FlowContext) throws -> Int? {
+    func reserveAttempt(_ context: FlowContext) throws -> Int? {
         try store.recordFlowFailure(id: context.flow.id, limit: configuration.flowMaxAttempts, now: clock.now)
     }
 
     /// After a correct answer: the next step gets fresh attempts, and the session gets a new ID
     /// (the old one stops working, so an ID planted before sign-in is worthless) and a restarted
     /// idle clock.
-    private func answerAccepted(_ context: FlowContext) throws -> (FlowContext, SetCookie) {
+    func answerAccepted(_ context: FlowContext) throws -> (FlowContext, SetCookie) {
         _ = try store.resetFlowAttempts(id: context.flow.id)
         let id = random.token(byteCount: 32)
         let idHash = SecretHash.hash(id)
@@ -287,7 +349,7 @@ extension Provider {
 
     /// Counts a failed answer against the account; at the flow's last attempt the flow ends and
     /// the client hears `access_denied`.
-    private func failure(
+    func failure(
         _ context: FlowContext,
         _ answer: FailedAnswer,
         attempt: Int,
@@ -295,19 +357,23 @@ extension Provider {
         requestID: String
     ) throws -> FlowOutcome {
         try store.recordFailure(userID: budgetSubject, at: clock.now)
-        metrics.increment("stepgate_stepup_total", [("outcome", "failed_\(answer.step.rawValue)")])
+        metrics.increment("stepgate_stepup_total", [("outcome", "failed_\(answer.step.name)")])
         logger.notice(
             "step-up answer rejected",
-            [LogKey.requestID: requestID, LogKey.flowID: context.flow.id, LogKey.stepupMethod: answer.step.rawValue]
+            [LogKey.requestID: requestID, LogKey.flowID: context.flow.id, LogKey.stepupMethod: answer.step.name]
         )
-        let method = answer.step == .password ? AuthenticationMethod.pwd : .otp
         audit(
             .stepUpFailed,
             context,
             requestID: requestID,
-            [AuditKey.subject: answer.subject, AuditKey.stepUpMethod: method.rawValue, AuditKey.reason: answer.reason]
+            [
+                AuditKey.subject: answer.subject, AuditKey.stepUpMethod: answer.step.method.rawValue,
+                AuditKey.reason: answer.reason,
+            ]
         )
-        if attempt < configuration.flowMaxAttempts { return .prompt(answer.step, failed: true) }
+        if attempt < configuration.flowMaxAttempts {
+            return try nextOutcome(context, failed: true, choice: answer.step.choice, requestID: requestID)
+        }
         return try exhausted(context, requestID: requestID)
     }
 
@@ -337,7 +403,7 @@ extension Provider {
     /// Known gap: the budget is read here and counted after the answer, so answers for one account
     /// sent in parallel can exceed it by the number in flight; each flow step still allows at most
     /// `flow.max_attempts` answers, reserved atomically before checking.
-    private func throttled(_ subject: String) throws -> Int? {
+    func throttled(_ subject: String) throws -> Int? {
         let window = configuration.accountFailureWindow
         let count = try store.failureCount(userID: subject, since: clock.now.addingTimeInterval(-window))
         return count >= configuration.accountMaxFailures ? Int(window) : nil

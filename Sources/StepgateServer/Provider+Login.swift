@@ -11,12 +11,14 @@ import StepgateStore
 /// a CORS preflight that this server never grants.
 extension Provider {
     func loginPage(_ request: HTTPRequest) throws -> HTTPResponse {
-        let flowID = try? request.parseQuery().single("flow")
+        let query = try? request.parseQuery()
+        let flowID = try? query?.single("flow")
         switch try loadFlow(flowID ?? nil, request: request) {
         case .failure(let rejection):
             return rejectionPage(rejection)
         case .success(let context):
-            return try render(try nextOutcome(context, requestID: request.requestID), context)
+            let choice = (try? query?.single("choice")) ?? nil
+            return try render(try nextOutcome(context, choice: choice, requestID: request.requestID), context)
         }
     }
 
@@ -45,11 +47,13 @@ extension Provider {
     }
 
     func loginState(_ request: HTTPRequest) throws -> HTTPResponse {
-        let flowID = try? request.parseQuery().single("flow")
+        let query = try? request.parseQuery()
+        let flowID = try? query?.single("flow")
         switch try loadFlow(flowID ?? nil, request: request) {
         case .failure(let rejection): return rejectionJSON(rejection)
         case .success(let context):
-            return try renderJSON(try nextOutcome(context, requestID: request.requestID), context)
+            let choice = (try? query?.single("choice")) ?? nil
+            return try renderJSON(try nextOutcome(context, choice: choice, requestID: request.requestID), context)
         }
     }
 
@@ -67,7 +71,7 @@ extension Provider {
         let answered = try answer(
             context,
             step: body["step"]?.stringValue,
-            fields: { body[$0]?.stringValue },
+            fields: { body[$0]?.stringValue ?? (body[$0]?.boolValue == true ? "1" : nil) },
             requestID: request.requestID
         )
         var response = try renderJSON(answered.outcome, answered.context ?? context)
@@ -86,27 +90,72 @@ extension Provider {
         if let device = try rememberDevice(request, userID: userID) { response.setCookie(device) }
     }
 
-    /// Routes an answer to the step the flow is on; an answer for another step is ignored.
+    /// Routes an answer to the way it names, when that way is one the flow offers now; anything
+    /// else is shown the prompt again, with nothing counted or stored.
+    ///
+    /// `step` is `password`, `otp`, `sms`, `email`, `recovery`, `webauthn`, or `choose` (with a
+    /// `choice` such as `sms:ID`, to pick another way: picking a code way sends its code).
     private func answer(
         _ context: FlowContext,
         step: String?,
         fields: (String) -> String?,
         requestID: String
     ) throws -> FlowAnswer {
-        let current = try nextOutcome(context, requestID: requestID)
-        guard case .prompt(let expected, _) = current else { return FlowAnswer(outcome: current) }
-        switch expected {
-        case .password:
-            guard step == nil || step == "password", let username = fields("username"),
-                let password = fields("password"), !username.isEmpty, username.utf8.count <= 256,
-                password.utf8.count <= 1024
-            else { return .prompt(expected, failed: true) }
-            return try answerPassword(context, username: username, password: password, requestID: requestID)
-        case .otp:
-            guard step == nil || step == "otp", let code = fields("otp"), code.utf8.count <= 32 else {
-                return .prompt(expected, failed: true)
+        let named = step.map { name in fields("factor").map { "\(name):\($0)" } ?? name }
+        let current = try nextOutcome(context, choice: fields("choice") ?? named, requestID: requestID)
+        guard case .prompt(var prompt) = current else { return FlowAnswer(outcome: current) }
+        prompt.failed = true
+        let again = FlowAnswer(outcome: .prompt(prompt))
+        if step == "choose" {
+            guard let choice = fields("choice"), let picked = prompt.steps.first(where: { $0.choice == choice }) else {
+                return again
             }
+            if case .code(let factorID, let channel) = picked {
+                return try sendCode(context, factorID: factorID, channel: channel, requestID: requestID)
+            }
+            return FlowAnswer(outcome: try nextOutcome(context, choice: choice, requestID: requestID))
+        }
+        let chosen = prompt.steps.first { candidate in
+            guard candidate.name == (step ?? prompt.step.name) else { return false }
+            if case .code(let factorID, _) = candidate { return factorID == fields("factor") }
+            return true
+        }
+        guard let chosen else { return again }
+        switch chosen {
+        case .password:
+            guard let username = fields("username"), let password = fields("password"), !username.isEmpty,
+                username.utf8.count <= 256, password.utf8.count <= 1024
+            else { return again }
+            return try answerPassword(context, username: username, password: password, requestID: requestID)
+        case .totp:
+            guard let code = fields("otp"), code.utf8.count <= 32 else { return again }
             return try answerOTP(context, code: code.trimmingWhitespace(), requestID: requestID)
+        case .code(let factorID, let channel):
+            if fields("send") != nil {
+                return try sendCode(context, factorID: factorID, channel: channel, requestID: requestID)
+            }
+            guard let code = fields("otp"), code.utf8.count <= 32 else { return again }
+            return try answerCode(
+                context,
+                factorID: factorID,
+                channel: channel,
+                code: code.trimmingWhitespace(),
+                requestID: requestID
+            )
+        case .recovery:
+            guard let code = fields("recovery_code"), code.utf8.count <= 64 else { return again }
+            return try answerRecoveryCode(context, code: code, requestID: requestID)
+        case .webauthn:
+            guard let ceremony = fields("ceremony"), let assertion = WebAuthnAssertionFields(fields) else {
+                return again
+            }
+            return try answerWebAuthn(
+                context,
+                prompt: prompt,
+                ceremonyID: ceremony,
+                assertion: assertion,
+                requestID: requestID
+            )
         }
     }
 
@@ -118,63 +167,57 @@ extension Provider {
             return .redirect(to: location)
         case .rejected(let rejection):
             return rejectionPage(rejection)
-        case .prompt(let step, let failed):
-            let csrf = csrfToken(session: context.session, scope: "flow:\(context.flow.id)")
-            let error = failed ? "<p class=\"error\" role=\"alert\">\(Self.uniformFailure)</p>" : ""
-            let hidden = """
-                <input type="hidden" name="flow" value="\(HTML.escape(context.flow.id))">
-                <input type="hidden" name="csrf" value="\(csrf)">
-                <input type="hidden" name="step" value="\(step.rawValue)">
-                """
-            var body: String
-            let title: String
-            switch step {
-            case .password:
-                title = context.session.record.userID == nil ? "Sign in" : "Confirm it is you"
-                let known = try context.session.record.userID.flatMap { try store.user(id: $0)?.name }
-                let name = HTML.escape(known ?? context.request.loginHint ?? "")
-                body = """
-                    \(error)
-                    <form method="post" action="/login">
-                    \(hidden)
-                    <label for="username">Username</label>
-                    <input type="text" id="username" name="username" autocomplete="username" value="\(name)" \
-                    autocapitalize="none" spellcheck="false" required\(known == nil ? " autofocus" : " readonly")>
-                    <label for="password">Password</label>
-                    <input type="password" id="password" name="password" autocomplete="current-password" required\
-                    \(known == nil ? "" : " autofocus")>
-                    <button type="submit">Continue</button>
-                    </form>
-                    """
-            case .otp:
-                title = "Enter your one-time code"
-                body = """
-                    \(error)
-                    <p>This action needs a second factor. Enter the 6-digit code from your authenticator app.</p>
-                    <form method="post" action="/login">
-                    \(hidden)
-                    <label for="otp">One-time code</label>
-                    <input type="text" id="otp" name="otp" autocomplete="one-time-code" inputmode="numeric" \
-                    pattern="[0-9]*" maxlength="8" required autofocus>
-                    <button type="submit">Verify</button>
-                    </form>
-                    """
-            }
-            if let challengeID = context.request.stepUpChallenge, let challenge = try store.challenge(id: challengeID) {
-                body = HTML.approval(challenge) + body
-            } else if let transaction = context.request.transaction {
-                body = HTML.approval(action: transaction.action, fields: transaction.fields, reasons: []) + body
-            }
-            var response = HTTPResponse.html(failed ? 400 : 200, HTML.page(title: title, body: body))
+        case .prompt(let prompt):
+            let page = FlowPage(
+                flowID: context.flow.id,
+                csrf: csrfToken(session: context.session, scope: "flow:\(context.flow.id)"),
+                prompt: prompt,
+                details: try pageDetails(prompt, context)
+            )
+            var response = HTTPResponse.html(prompt.failed ? 400 : 200, HTML.page(title: page.title, body: page.body))
             // The form's last answer redirects to the client; the browser checks that redirect
             // against form-action, so the client's origin is named here and nowhere else.
             let clientOrigin = ContentSecurityPolicy.source(forRedirectURI: context.request.redirectURI)
             response.headers.set(
                 "Content-Security-Policy",
-                ContentSecurityPolicy.policy(formActions: clientOrigin.map { [$0] } ?? [])
+                ContentSecurityPolicy.policy(
+                    formActions: clientOrigin.map { [$0] } ?? [],
+                    scripts: prompt.step.name == "webauthn"
+                )
             )
             return response
         }
+    }
+
+    /// What the page of `prompt` shows beyond the prompt: names, labels, whether a code went
+    /// out, a fresh WebAuthn ceremony, and the approval box.
+    private func pageDetails(_ prompt: FlowPrompt, _ context: FlowContext) throws -> FlowPage.Details {
+        var details = FlowPage.Details()
+        let userID = context.session.record.userID
+        details.knownName = try userID.flatMap { try store.user(id: $0)?.name }
+        details.loginHint = context.request.loginHint
+        if let userID {
+            for factor in try store.factors(userID: userID) { details.labels[factor.id] = factor.label }
+        }
+        if case .code(let factorID, _) = prompt.step {
+            details.codeSent = try isCodeOpen(context, factorID: factorID)
+        }
+        if case .webauthn = prompt.step {
+            details.webAuthn = try startWebAuthnCeremony(context, prompt: prompt)
+        }
+        details.approval = try approvalHTML(context)
+        return details
+    }
+
+    /// The approval box of a flow that approves something; empty for a plain sign-in.
+    private func approvalHTML(_ context: FlowContext) throws -> String {
+        if let challengeID = context.request.stepUpChallenge, let challenge = try store.challenge(id: challengeID) {
+            return HTML.approval(challenge)
+        }
+        if let transaction = context.request.transaction {
+            return HTML.approval(action: transaction.action, fields: transaction.fields, reasons: [])
+        }
+        return ""
     }
 
     /// The one message every credential rejection shows, whichever part was wrong.
@@ -206,16 +249,34 @@ extension Provider {
             return .json(200, JSONValue.object(["status": "complete", "redirect_to": .string(location)]).serialized())
         case .rejected(let rejection):
             return rejectionJSON(rejection)
-        case .prompt(let step, let failed):
+        case .prompt(let prompt):
+            let details = try pageDetails(prompt, context)
+            let page = FlowPage(flowID: context.flow.id, csrf: "", prompt: prompt, details: details)
             var object: [String: JSONValue] = [
                 "status": "pending",
                 "flow": .string(context.flow.id),
-                "next": .string(step.rawValue),
+                "next": .string(prompt.step.name),
                 "acr": .string(context.request.acr),
+                "options": .array(
+                    prompt.steps.map { step in
+                        .object([
+                            "choice": .string(step.choice), "next": .string(step.name),
+                            "label": .string(page.label(of: step)),
+                        ])
+                    }
+                ),
             ]
-            if failed { object["error"] = "authentication_failed" }
+            if case .code(let factorID, _) = prompt.step {
+                object["factor"] = .string(factorID)
+                object["code_sent"] = .bool(details.codeSent)
+            }
+            if let options = details.webAuthn {
+                object["ceremony"] = .string(options.ceremonyID)
+                object["public_key"] = options.json
+            }
+            if prompt.failed { object["error"] = "authentication_failed" }
             if let approval = try approvalJSON(context) { object["approval"] = approval }
-            return .json(failed ? 400 : 200, JSONValue.object(object).serialized())
+            return .json(prompt.failed ? 400 : 200, JSONValue.object(object).serialized())
         }
     }
 

@@ -113,7 +113,8 @@ extension Provider {
         if let hash = context.deviceIDHash, let device = try store.device(userID: userID, deviceIDHash: hash) {
             input.device = RiskInput.Device(
                 cookie: .known,
-                fingerprintMatches: device.fingerprint == context.fingerprint
+                fingerprintMatches: device.fingerprint == context.fingerprint,
+                remembered: (device.rememberedUntil ?? .distantPast) > context.now
             )
         }
         let risk = configuration.risk

@@ -83,6 +83,14 @@ extension Provider {
         else {
             return errorPage(400, "This step-up link is not valid or has expired. Start again from the application.")
         }
+        return try startStepUp(request, ticket)
+    }
+
+    /// Starts a challenge for what `ticket` asks (its signature and expiry already checked, or
+    /// made by Stepgate itself, as the account pages do) bound to this browser's session (one is
+    /// started if there is none), and a flow that answers it; redirects to the flow's page.
+    func startStepUp(_ request: HTTPRequest, _ ticket: StepUpTicket) throws -> HTTPResponse {
+        let now = clock.now
         var cookie: SetCookie?
         let session: SessionContext
         if let existing = try loadSession(request) {

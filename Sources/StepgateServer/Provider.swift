@@ -115,7 +115,10 @@ public final class Provider: Sendable {
         [
             "/", "/static/style.css", "/.well-known/openid-configuration", "/jwks.json", "/authorize", "/login",
             "/api/login", "/token", "/userinfo", "/revoke", "/introspect", "/logout", "/healthz", "/readyz", "/metrics",
-            "/stepup", "/decide", "/denied",
+            "/stepup", "/decide", "/denied", "/static/webauthn.js", "/account", "/account/totp",
+            "/account/totp/confirm",
+            "/account/recovery", "/account/remove", "/account/device", "/account/phone", "/account/email",
+            "/account/confirm", "/account/webauthn", "/account/webauthn/finish",
         ] + (demo ? ["/demo", "/demo/callback"] : [])
     }
 
@@ -151,6 +154,21 @@ public final class Provider: Sendable {
         add(.get, "/denied", { $0.deniedPage($1) })
         add(.get, "/logout", { try $0.logoutPage($1) })
         add(.post, "/logout", { try $0.logout($1) })
+        add(.get, "/static/webauthn.js", { $0.webAuthnScript($1) })
+        add(.get, "/account", { try $0.accountPage($1) })
+        add(.post, "/account/totp", { try $0.addTOTP($1) })
+        add(.get, "/account/totp", { try $0.totpPage($1) })
+        add(.post, "/account/totp/confirm", { try $0.confirmTOTP($1) })
+        add(.post, "/account/recovery", { try $0.regenerateRecovery($1) })
+        add(.post, "/account/remove", { try $0.removeMethod($1) })
+        add(.post, "/account/device", { try $0.rememberDevice($1) })
+        add(.post, "/account/phone", { try $0.addPhone($1) })
+        add(.post, "/account/email", { try $0.addEmail($1) })
+        add(.get, "/account/confirm", { try $0.confirmContactPage($1) })
+        add(.post, "/account/confirm", { try $0.confirmContact($1) })
+        add(.post, "/account/webauthn", { try $0.startWebAuthnEnrolment($1) })
+        add(.get, "/account/webauthn", { try $0.webAuthnEnrolmentPage($1) })
+        add(.post, "/account/webauthn/finish", { try $0.finishWebAuthnEnrolment($1) })
         add(.get, "/healthz", { _, _ in .text(200, "ok\n") })
         add(.get, "/readyz", { try $0.readiness($1) })
         add(.get, "/metrics", { $0.metricsPage($1) })

@@ -111,6 +111,7 @@ struct ConfigReader {
         readLevels(into: &config)
         readDecisions(into: &config)
         readDelivery(into: &config.delivery)
+        readFactors(into: &config)
         var level = "info"
         string("log.level", into: &level)
         if let parsed = LogLevel.allCases.first(where: { $0.name == level }) {

@@ -42,6 +42,16 @@ public import StepgateCrypto
 /// | `device.cookie_lifetime` | duration of the device cookie the risk engine knows devices by | `400d` |
 /// | `risk.points.CODE`, `risk.*` | the risk engine's points and thresholds (see `RiskConfiguration`) | its defaults |
 /// | `delivery.*` | how e-mail and SMS leave the server (see `DeliveryConfiguration`) | nothing is sent |
+/// | `service_name` | the name messages and pages use | `Stepgate` |
+/// | `otp.lifetime` | duration an SMS or e-mail code can be answered | `5m` |
+/// | `otp.max_attempts` | integer (wrong answers per code) | 3 |
+/// | `otp.resend_interval` | duration before a code can be sent again | `30s` |
+/// | `otp.hourly_limit` | integer (codes per factor per hour) | 5 |
+/// | `webauthn.rp_id` | the WebAuthn relying party ID: the issuer's host or a registrable suffix of it | the issuer's host |
+/// | `webauthn.origins` | space-separated origins allowed in WebAuthn client data | the issuer's origin |
+/// | `webauthn.timeout` | duration the browser waits for the authenticator | `2m` |
+/// | `enrolment.max_age` | duration: how fresh the step-up before adding or removing a factor must be | `5m` |
+/// | `device.remember_lifetime` | duration a remembered device lowers the risk score, or `none` to offer no remembering | `30d` |
 public struct ServerConfiguration: Sendable {
     public var listenHost = "127.0.0.1"
     public var listenPort = 8080
@@ -83,8 +93,33 @@ public struct ServerConfiguration: Sendable {
     public var risk = RiskConfiguration()
     /// The outbox transports and retries (`delivery.*`).
     public var delivery = DeliveryConfiguration()
+    public var serviceName = "Stepgate"
+    /// How long an SMS or e-mail one-time code can be answered.
+    public var otpLifetime: TimeInterval = 300
+    public var otpMaxAttempts = 3
+    public var otpResendInterval: TimeInterval = 30
+    public var otpHourlyLimit = 5
+    /// The WebAuthn relying party ID; nil means the issuer's host.
+    public var webAuthnRelyingPartyID: String?
+    /// Origins allowed in WebAuthn client data; empty means the issuer's origin.
+    public var webAuthnOrigins: [String] = []
+    public var webAuthnTimeout: TimeInterval = 120
+    /// How fresh (seconds since `auth_time`) the proof must be to add or remove a factor.
+    public var enrolmentMaxAge: TimeInterval = 300
+    /// How long a remembered device lowers the risk score; nil when remembering is not offered.
+    public var deviceRememberLifetime: TimeInterval? = 30 * 86_400
 
     public init() {}
+
+    /// The WebAuthn relying party ID in effect: `webauthn.rp_id`, or the issuer's host.
+    public var relyingPartyID: String {
+        webAuthnRelyingPartyID ?? URL(string: issuer)?.host ?? "localhost"
+    }
+
+    /// The origins WebAuthn client data may name: `webauthn.origins`, or the issuer's origin.
+    public var relyingPartyOrigins: [String] {
+        webAuthnOrigins.isEmpty ? [issuer] : webAuthnOrigins
+    }
 
     /// Whether the issuer is served over https, so cookies get `Secure` and the `__Host-` prefix.
     public var isSecure: Bool { issuer.hasPrefix("https://") }

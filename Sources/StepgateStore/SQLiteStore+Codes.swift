@@ -26,6 +26,17 @@ extension SQLiteStore {
         }
     }
 
+    /// Changes the user's factor from kind `from` to `to` (a pending factor becomes a confirmed
+    /// one); false, changing nothing, when the user has no factor of that ID and kind.
+    public func confirmFactor(id: String, userID: String, from: String, to: String) throws -> Bool {
+        try withConnection { connection in
+            try connection.run(
+                "UPDATE factors SET kind = ?4 WHERE id = ?1 AND user_id = ?2 AND kind = ?3",
+                [.text(id), .text(userID), .text(from), .text(to)]
+            ) == 1
+        }
+    }
+
     static func factorRecord(_ row: SQLiteRow) throws -> FactorRecord {
         FactorRecord(
             id: try row.text(0),

@@ -30,6 +30,9 @@ public protocol Store: Sendable {
     func factor(id: String) throws -> FactorRecord?
     /// Removes the user's factor and its open codes; false when the user has none with this ID.
     func deleteFactor(id: String, userID: String) throws -> Bool
+    /// Changes the user's factor of kind `from` to kind `to` (`totp_pending` to `totp` once a
+    /// first code proves it); false, changing nothing, when there is no such factor.
+    func confirmFactor(id: String, userID: String, from: String, to: String) throws -> Bool
 
     // MARK: WebAuthn
 

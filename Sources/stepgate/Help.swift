@@ -88,7 +88,7 @@ enum Help {
           explain show, for the request the words describe, the matched action, every risk
                   signal, the score, the rules and the decision. Keys: method, path (required),
                   host, body; acr, auth_age, amr; ip, country, location (LAT,LON), accuracy_km;
-                  device (known|unknown|absent), fingerprint (same|changed); last_ip,
+                  device (known|remembered|unknown|absent), fingerprint (same|changed); last_ip,
                   last_location, last_seen, countries; failures, recent_actions, amounts;
                   session_age, session_idle. See docs/policies.md.
         The level names come from the configuration (`levels`, default aal1 aal2 aal3).

@@ -110,7 +110,7 @@ import Testing
         (["path=/x", "location=1,2"], "location: needs country as well"),
         (["path=/x", "country=DE", "location=95,2"], "location: expected LATITUDE,LONGITUDE"),
         (["path=/x", "country=DE", "accuracy_km=-1"], "accuracy_km: expected a number"),
-        (["path=/x", "device=stolen"], "device: expected known, unknown or absent"),
+        (["path=/x", "device=stolen"], "device: expected known, remembered, unknown or absent"),
         (["path=/x", "fingerprint=odd"], "fingerprint: expected same or changed"),
         (["path=/x", "last_seen=1h"], "last_seen: needs last_location as well"),
         (["path=/x", "countries=DE Germany"], "countries: expected two-letter"),

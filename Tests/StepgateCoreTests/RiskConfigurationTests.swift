@@ -59,6 +59,7 @@ import Testing
         var points = RiskPoints()
         for (index, code) in RiskReason.Code.allCases.enumerated() { points[code] = index }
         #expect(RiskReason.Code.allCases.map { points[$0] } == Array(0..<RiskReason.Code.allCases.count))
-        #expect(points.amountFirst == 12)
+        #expect(points.amountFirst == 13)
+        #expect(points.deviceRemembered == 2)
     }
 }

@@ -69,7 +69,8 @@ enum RiskSample {
     @Test func codes_areTheStableNames() {
         #expect(
             RiskReason.Code.allCases.map(\.rawValue) == [
-                "device.new", "device.fingerprint_changed", "network.changed", "network.allowed", "network.denied",
+                "device.new", "device.fingerprint_changed", "device.remembered", "network.changed", "network.allowed",
+                "network.denied",
                 "geo.new_country", "geo.impossible_travel", "session.old", "session.idle", "auth.recent_failures",
                 "velocity.high", "amount.unusual", "amount.first",
             ]
@@ -83,6 +84,32 @@ enum RiskSample {
         #expect(try S.outcome(.deviceNew) { $0.device.cookie = .unknown } == .fired)
         #expect(try S.outcome(.deviceNew) { $0.device.cookie = .absent } == .fired)
         #expect(try S.evaluate { $0.device.cookie = .absent }.score == RiskPoints().deviceNew)
+    }
+
+    @Test func deviceRemembered_lowersTheScoreForARememberedKnownDevice() throws {
+        #expect(try S.outcome(.deviceRemembered) { $0.device.remembered = true } == .fired)
+        #expect(try S.outcome(.deviceRemembered) { $0.device.remembered = false } == .quiet)
+        let remembered = try S.evaluate {
+            $0.device.remembered = true
+            $0.history.knownCountries = ["FR"]
+        }
+        #expect(remembered.score == RiskPoints().geoNewCountry + RiskPoints().deviceRemembered)
+        #expect(remembered.reasons.first { $0.code == .deviceRemembered }?.points == -15)
+    }
+
+    @Test func deviceRemembered_notForChangedTraitsOrAnotherCookie() throws {
+        #expect(
+            try S.outcome(.deviceRemembered) {
+                $0.device.remembered = true
+                $0.device.fingerprintMatches = false
+            } == .quiet
+        )
+        #expect(
+            try S.outcome(.deviceRemembered) {
+                $0.device.remembered = true
+                $0.device.cookie = .unknown
+            } == .quiet
+        )
     }
 
     @Test func deviceFingerprintChanged_firesOnlyForKnownDeviceWithOtherTraits() throws {

@@ -175,9 +175,9 @@ struct SoftAuthenticator {
 
     /// The record a successful `registration(ceremony)` would store, built directly.
     func record(signCount: UInt32 = 0, flags: AuthenticatorData.Flags = [.userPresent, .userVerified])
-        -> WebAuthnCredentialRecord
+        -> WebAuthnCredential
     {
-        WebAuthnCredentialRecord(
+        WebAuthnCredential(
             id: credentialID,
             userHandle: Self.userHandle,
             publicKey: publicKey.encoded,

@@ -17,7 +17,7 @@ struct WebAuthnAssertionTests {
 
     func code(
         _ assertion: WebAuthnAssertion,
-        of record: WebAuthnCredentialRecord
+        of record: WebAuthnCredential
     ) -> WebAuthnError.Code? {
         #expect(throws: WebAuthnError.self) { try verifier.verifyAssertion(assertion, of: record) }?.code
     }

@@ -47,14 +47,14 @@ struct WebAuthnRecordedTests {
 
         var verifier: WebAuthnVerifier { WebAuthnVerifier(relyingParty: relyingParty) }
 
-        func record() throws -> WebAuthnCredentialRecord {
+        func record() throws -> WebAuthnCredential {
             try verifier.verifyRegistration(registration)
         }
 
         func assertionCode(
             _ assertion: WebAuthnAssertion? = nil,
             verifier: WebAuthnVerifier? = nil,
-            record: WebAuthnCredentialRecord? = nil
+            record: WebAuthnCredential? = nil
         ) throws -> WebAuthnError.Code? {
             let record = try record ?? self.record()
             return #expect(throws: WebAuthnError.self) {

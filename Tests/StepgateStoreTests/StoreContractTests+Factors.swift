@@ -436,4 +436,26 @@ extension StoreContractTests {
         #expect(forgotten?.rememberedUntil == nil)
         #expect(forgotten?.label == "Firefox on Linux")
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func confirmFactor_onlyFromTheNamedKind(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
+        try Sample.seed(fixture.store)
+        var factor = Sample.factor()
+        factor.kind = "totp_pending"
+        try fixture.store.insertFactor(factor)
+        try fixture.expectUnchanged { () throws in
+            #expect(
+                try !fixture.store.confirmFactor(id: "factor-1", userID: "user-2", from: "totp_pending", to: "totp")
+            )
+            #expect(try !fixture.store.confirmFactor(id: "factor-1", userID: "user-1", from: "sms_pending", to: "sms"))
+        }
+        #expect(try fixture.store.confirmFactor(id: "factor-1", userID: "user-1", from: "totp_pending", to: "totp"))
+        #expect(try fixture.store.factor(id: "factor-1")?.kind == "totp")
+        try fixture.expectUnchanged { () throws in
+            #expect(
+                try !fixture.store.confirmFactor(id: "factor-1", userID: "user-1", from: "totp_pending", to: "totp")
+            )
+        }
+    }
 }

@@ -28,4 +28,10 @@ public enum AuditKey {
     public static let riskReasons = "risk.reasons"
     public static let riskScore = "risk.score"
     public static let decision = "decision"
+    /// How many of something are left, such as unused recovery codes.
+    public static let remaining = "remaining"
+    /// Stepgate's ID of a factor or WebAuthn credential; never its secret, number or address.
+    public static let factorID = "factor.id"
+    /// `totp`, `sms`, `email`, `security_key`, `passkey` or `recovery_codes`.
+    public static let factorKind = "factor.kind"
 }

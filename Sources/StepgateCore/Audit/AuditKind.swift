@@ -41,4 +41,20 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable {
     public static let grantIssued = AuditKind(rawValue: "grant.issued")
     /// A transaction grant was used up by the request it was bound to.
     public static let grantConsumed = AuditKind(rawValue: "grant.consumed")
+    /// A recovery code was used to answer a step; `remaining` says how many are left.
+    public static let recoveryCodeUsed = AuditKind(rawValue: "recovery_code.used")
+    /// A one-time code was sent by SMS or e-mail; `factor.id` names the factor, never the number.
+    public static let codeSent = AuditKind(rawValue: "otp.sent")
+    /// The user added a factor (`factor.kind`, `factor.id`).
+    public static let factorAdded = AuditKind(rawValue: "factor.added")
+    /// The user removed a factor (`factor.kind`, `factor.id`).
+    public static let factorRemoved = AuditKind(rawValue: "factor.removed")
+    /// The user made a new set of recovery codes; the old ones stopped working.
+    public static let recoveryCodesRegenerated = AuditKind(rawValue: "recovery_codes.regenerated")
+    /// A WebAuthn assertion carried a signature counter at or below the stored one: the
+    /// credential may be cloned, and was disabled.
+    public static let credentialCounterRegressed = AuditKind(rawValue: "webauthn.counter_regressed")
+    /// The user asked Stepgate to remember a device, or to forget one.
+    public static let deviceRemembered = AuditKind(rawValue: "device.remembered")
+    public static let deviceForgotten = AuditKind(rawValue: "device.forgotten")
 }

@@ -6,8 +6,8 @@ public import Foundation
 /// Request keys: `method` (default `GET`), `path` (required, with an optional `?query`), `host`,
 /// `body` (JSON text). Proof keys: `acr` (no proof when absent), `auth_age` (a duration, default
 /// 0), `amr` (space-separated). Risk keys, each optional: `ip` (default `192.0.2.1`), `country`
-/// and `location` (`LAT,LON`) of the request, `accuracy_km`; `device` (`known`, `unknown` or
-/// `absent`, default `known`), `fingerprint` (`same` or `changed`, default `same`); `last_ip`,
+/// and `location` (`LAT,LON`) of the request, `accuracy_km`; `device` (`known`, `remembered`,
+/// `unknown` or `absent`, default `known`), `fingerprint` (`same` or `changed`, default `same`); `last_ip`,
 /// `last_location` (`LAT,LON`), `last_seen` (a duration ago, default `1h`), `countries` (codes
 /// the user was seen in); `failures`, `recent_actions` (whole numbers); `amounts` (earlier
 /// amounts of this action); `session_age`, `session_idle` (durations; without both there is no
@@ -142,12 +142,16 @@ private struct ScenarioReader {
 
     private mutating func readDevice() -> RiskInput.Device {
         let cookie: RiskInput.DeviceCookie
+        var remembered = false
         switch values["device"] {
         case nil, "known": cookie = .known
+        case "remembered":
+            cookie = .known
+            remembered = true
         case "unknown": cookie = .unknown
         case "absent": cookie = .absent
         default:
-            report("device", "expected known, unknown or absent")
+            report("device", "expected known, remembered, unknown or absent")
             cookie = .known
         }
         var matches: Bool?
@@ -156,7 +160,7 @@ private struct ScenarioReader {
         case "changed": matches = cookie == .known ? false : nil
         default: report("fingerprint", "expected same or changed")
         }
-        return RiskInput.Device(cookie: cookie, fingerprintMatches: matches)
+        return RiskInput.Device(cookie: cookie, fingerprintMatches: matches, remembered: remembered)
     }
 
     private mutating func readHistory() -> RiskInput.History {

@@ -52,7 +52,7 @@ public struct RiskConfiguration: Sendable {
         var problems: [String] = []
         for code in RiskReason.Code.allCases {
             let value = points[code]
-            let range = code == .networkAllowed ? -100...0 : 0...100
+            let range = code.lowersScore ? -100...0 : 0...100
             if !range.contains(value) {
                 problems.append(
                     "risk.points.\(code.rawValue): expected an integer from \(range.lowerBound) to "

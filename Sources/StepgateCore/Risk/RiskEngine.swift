@@ -60,6 +60,12 @@ public struct RiskEngine: Sendable {
         case (.unknown, _), (.absent, _):
             evaluation.absent(.deviceFingerprintChanged, "There is no known device to compare browser traits with.")
         }
+        // A remembered device whose traits changed is not trusted: the cookie may have been copied.
+        if device.cookie == .known, device.remembered, device.fingerprintMatches != false {
+            evaluation.fire(.deviceRemembered, "The user asked to remember this browser.")
+        } else {
+            evaluation.quiet(.deviceRemembered, "This browser is not one the user asked to remember.")
+        }
     }
 
     private func evaluateNetwork(_ input: RiskInput, into evaluation: inout Evaluation) {

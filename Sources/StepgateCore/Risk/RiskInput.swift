@@ -22,11 +22,14 @@ public struct RiskInput: Sendable {
         /// Whether this request's `DeviceFingerprint` equals the one recorded for the known
         /// device; nil when there is no known device or no recorded fingerprint.
         public var fingerprintMatches: Bool?
+        /// Whether the user asked Stepgate to remember this known device, and it still is.
+        public var remembered: Bool
 
         /// A device description.
-        public init(cookie: DeviceCookie, fingerprintMatches: Bool? = nil) {
+        public init(cookie: DeviceCookie, fingerprintMatches: Bool? = nil, remembered: Bool = false) {
             self.cookie = cookie
             self.fingerprintMatches = fingerprintMatches
+            self.remembered = remembered
         }
     }
 

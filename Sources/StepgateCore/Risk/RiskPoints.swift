@@ -1,13 +1,15 @@
 /// Points each risk signal adds to the score when it fires.
 ///
-/// Every value must lie in 0...100, except `networkAllowed`, which lies in -100...0 so that a
-/// trusted network lowers the score. The defaults make a new device from a new country (55)
+/// Every value must lie in 0...100, except `networkAllowed` and `deviceRemembered`, which lie in
+/// -100...0 so that a trusted network or a browser the user asked to remember lowers the score. The defaults make a new device from a new country (55)
 /// a medium risk and impossible travel alone (60) a high one.
 public struct RiskPoints: Hashable, Sendable {
     /// `device.new`; 25 by default.
     public var deviceNew = 25
     /// `device.fingerprint_changed`; 15 by default.
     public var deviceFingerprintChanged = 15
+    /// `device.remembered`; -15 by default.
+    public var deviceRemembered = -15
     /// `network.changed`; 10 by default.
     public var networkChanged = 10
     /// `network.allowed`; -20 by default.
@@ -44,6 +46,7 @@ public struct RiskPoints: Hashable, Sendable {
         switch code {
         case .deviceNew: \.deviceNew
         case .deviceFingerprintChanged: \.deviceFingerprintChanged
+        case .deviceRemembered: \.deviceRemembered
         case .networkChanged: \.networkChanged
         case .networkAllowed: \.networkAllowed
         case .networkDenied: \.networkDenied

@@ -7,6 +7,8 @@ public struct RiskReason: Hashable, Sendable {
         case deviceNew = "device.new"
         /// A known device now sends different stable traits than it used to.
         case deviceFingerprintChanged = "device.fingerprint_changed"
+        /// The user asked Stepgate to remember this browser, and it still is (negative points).
+        case deviceRemembered = "device.remembered"
         /// The client address is outside the network of the user's last known address.
         case networkChanged = "network.changed"
         /// The client address is in an allow-listed network (negative points).
@@ -29,11 +31,14 @@ public struct RiskReason: Hashable, Sendable {
         case amountUnusual = "amount.unusual"
         /// The user has no earlier amount for this action.
         case amountFirst = "amount.first"
+
+        /// Whether the signal's points lower the score (its points lie in -100...0).
+        public var lowersScore: Bool { self == .networkAllowed || self == .deviceRemembered }
     }
 
     /// Which signal fired.
     public let code: Code
-    /// Points added to the score; negative only for `network.allowed`.
+    /// Points added to the score; negative only for `network.allowed` and `device.remembered`.
     public let points: Int
     /// A plain English sentence for the user or an operator; holds no cookie, device ID or
     /// other secret (it may hold an IP address, a country code, a distance or an amount).

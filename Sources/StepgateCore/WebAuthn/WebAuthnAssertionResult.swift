@@ -11,7 +11,7 @@ public struct WebAuthnAssertionResult: Sendable, Hashable {
 
     /// The record updated as WebAuthn Level 3 §7.2 step 24 says: the new `signCount`,
     /// `isBackedUp`, and `isUserVerified` once UV was seen. Store it.
-    public let record: WebAuthnCredentialRecord
+    public let record: WebAuthnCredential
     /// The signature counter in this assertion.
     public let signCount: UInt32
     /// The counter's verdict; a counter that went back is an error, `counterRegressed`.

@@ -28,7 +28,7 @@ public struct WebAuthnChallenge: Sendable, Hashable {
     ///
     /// `transactionHash` is taken as opaque text (normally `Transaction.hash`). Traps when the
     /// random source returns fewer bytes than asked for: a short nonce must never be issued.
-    public init(random: some RandomSource, transactionHash: String? = nil) {
+    public init(random: any RandomSource, transactionHash: String? = nil) {
         let nonce = random.bytes(Self.nonceLength)
         precondition(nonce.count == Self.nonceLength, "random source returned a short nonce")
         self.bytes = nonce + (transactionHash.map(Self.binding) ?? [])

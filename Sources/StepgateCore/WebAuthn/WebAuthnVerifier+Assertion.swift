@@ -11,7 +11,7 @@ extension WebAuthnVerifier {
     /// signature verified, so the caller can record a likely clone.
     public func verifyAssertion(
         _ assertion: WebAuthnAssertion,
-        of record: WebAuthnCredentialRecord
+        of record: WebAuthnCredential
     ) throws(WebAuthnError) -> WebAuthnAssertionResult {
         // §7.2 step 6: the record is the credential's, and a user handle names its owner.
         guard assertion.credentialID == record.id else {

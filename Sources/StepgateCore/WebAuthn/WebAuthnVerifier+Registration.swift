@@ -7,7 +7,7 @@ extension WebAuthnVerifier {
     /// the credential ID is not registered yet (§7.1 step 26). Throws `WebAuthnError`, one
     /// code per failed check; see `WebAuthnError.Code`.
     public func verifyRegistration(_ registration: WebAuthnRegistration) throws(WebAuthnError)
-        -> WebAuthnCredentialRecord
+        -> WebAuthnCredential
     {
         // §7.1 steps 5-10.
         _ = try checkClientData(registration.clientDataJSON, type: .create, challenge: registration.challenge)
@@ -38,7 +38,7 @@ extension WebAuthnVerifier {
         // §7.1 steps 23-24: see the known gap in `verifiedType` (no trust anchors).
 
         // §7.1 step 27: the new credential record.
-        return WebAuthnCredentialRecord(
+        return WebAuthnCredential(
             id: credential.credentialID,
             userHandle: registration.userHandle,
             publicKey: credential.publicKey.encoded,

@@ -3,7 +3,7 @@
 ///
 /// Byte fields are raw bytes; store them as they are (or base64url) and rebuild the record
 /// with the memberwise initialiser.
-public struct WebAuthnCredentialRecord: Sendable, Hashable {
+public struct WebAuthnCredential: Sendable, Hashable {
     /// The credential ID, 1 to 1023 bytes; unique across all users.
     public var id: [UInt8]
     /// The user handle (`user.id` at registration) of the account that owns the credential.
