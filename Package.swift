@@ -65,10 +65,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // A software WebAuthn authenticator, for the tests and the probe; never part of the server.
+        .target(name: "StepgateTestSupport", dependencies: ["StepgateCore", "StepgateCrypto"], swiftSettings: strict),
+
         .testTarget(name: "StepgateCryptoTests", dependencies: ["StepgateCrypto"], swiftSettings: strict),
         .testTarget(
             name: "StepgateCoreTests",
-            dependencies: ["StepgateCore", "StepgateCrypto"],
+            dependencies: ["StepgateCore", "StepgateCrypto", "StepgateTestSupport"],
             // WebAuthn ceremonies recorded from Chromium by scripts/record-webauthn.sh.
             resources: [.copy("Fixtures")],
             swiftSettings: strict
@@ -83,6 +86,7 @@ let package = Package(
             name: "StepgateServerTests",
             dependencies: [
                 "StepgateServer", "StepgateHTTP", "StepgateStore", "StepgateCore", "StepgateCrypto",
+                "StepgateTestSupport",
             ],
             swiftSettings: strict
         ),

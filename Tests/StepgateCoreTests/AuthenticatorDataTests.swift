@@ -1,3 +1,4 @@
+import StepgateTestSupport
 import StepgateCore
 import StepgateCrypto
 import Testing

@@ -1,5 +1,6 @@
 import StepgateCore
 import StepgateCrypto
+import StepgateTestSupport
 import Testing
 
 /// `WebAuthnVerifier.verifyAssertion`: each algorithm that passes, the counter and backup

@@ -1,5 +1,6 @@
 import StepgateCore
 import StepgateCrypto
+import StepgateTestSupport
 import Testing
 
 /// `WebAuthnChallenge`: the nonce, the transaction binding, and what it refuses to bind.

@@ -1,6 +1,7 @@
 import Foundation
 import StepgateCore
 import StepgateCrypto
+import StepgateTestSupport
 import Testing
 
 /// Ceremonies a real Chromium signed (Fixtures/, from scripts/record-webauthn.sh): they pass,

@@ -1,5 +1,6 @@
 import StepgateCore
 import StepgateCrypto
+import StepgateTestSupport
 import Testing
 
 /// `WebAuthnVerifier.verifyRegistration`: each algorithm and attestation that passes, then

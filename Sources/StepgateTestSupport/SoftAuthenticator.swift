@@ -1,38 +1,41 @@
-import StepgateCore
-import StepgateCrypto
+public import StepgateCore
+public import StepgateCrypto
 
-/// A software WebAuthn authenticator and client for tests: it builds registrations (`none`,
+/// A software WebAuthn authenticator and client for tests (and, later, the probe): it builds registrations (`none`,
 /// packed self attestation, packed with a certificate, or any statement) and assertions for
 /// ES256, EdDSA or RS256, with every field a check reads under the test's control.
-struct SoftAuthenticator {
+public struct SoftAuthenticator {
     /// The relying party the ceremonies target unless a test says otherwise.
-    static let relyingParty = WebAuthnRelyingParty(id: "stepgate.example", origins: ["https://stepgate.example"])
+    public static let relyingParty = WebAuthnRelyingParty(id: "stepgate.example", origins: ["https://stepgate.example"])
 
     /// One private key of a supported algorithm.
-    enum PrivateKey {
+    public enum PrivateKey {
         case es256(ES256PrivateKey)
         case edDSA(Ed25519PrivateKey)
         case rs256(RSAPrivateKey)
     }
 
     /// What goes into the client data and authenticator data of one ceremony.
-    struct Ceremony {
-        var challenge: [UInt8] = Array(0..<32)
-        var rpID = SoftAuthenticator.relyingParty.id
-        var origin = "https://stepgate.example"
+    public struct Ceremony {
+        public var challenge: [UInt8] = Array(0..<32)
+        public var rpID = SoftAuthenticator.relyingParty.id
+        public var origin = "https://stepgate.example"
         /// Overrides the ceremony's `type` when set.
-        var type: String?
-        var crossOrigin: Bool?
-        var topOrigin: String?
-        var flags: AuthenticatorData.Flags = [.userPresent, .userVerified]
-        var signCount: UInt32 = 0
+        public var type: String?
+        public var crossOrigin: Bool?
+        public var topOrigin: String?
+        public var flags: AuthenticatorData.Flags = [.userPresent, .userVerified]
+        public var signCount: UInt32 = 0
         /// Sets ED and appends this map when set.
-        var extensions: CBORValue?
-        var userHandle: [UInt8]? = SoftAuthenticator.userHandle
+        public var extensions: CBORValue?
+        public var userHandle: [UInt8]? = SoftAuthenticator.userHandle
+
+        /// The defaults: challenge 0...31, the test relying party, UP and UV, counter 0.
+        public init() {}
     }
 
     /// The attestation statement a registration carries.
-    enum Attestation {
+    public enum Attestation {
         case none
         case packedSelf
         /// Packed with `x5c`, signed by `signer` (the leaf certificate's key).
@@ -41,14 +44,14 @@ struct SoftAuthenticator {
         case custom(format: String, statement: (_ signed: [UInt8]) throws -> CBORValue)
     }
 
-    static let userHandle: [UInt8] = Array("user-handle-0001".utf8)
+    public static let userHandle: [UInt8] = Array("user-handle-0001".utf8)
 
-    let key: PrivateKey
-    var credentialID: [UInt8] = Array(100..<132)
-    var aaguid: [UInt8] = Array(repeating: 0xA5, count: 16)
+    public let key: PrivateKey
+    public var credentialID: [UInt8] = Array(100..<132)
+    public var aaguid: [UInt8] = Array(repeating: 0xA5, count: 16)
 
     /// An authenticator with a fresh key of `algorithm`.
-    init(_ algorithm: COSEAlgorithm = .es256) throws {
+    public init(_ algorithm: COSEAlgorithm = .es256) throws {
         switch algorithm {
         case .edDSA: key = .edDSA(try Ed25519PrivateKey.generate())
         case .rs256: key = .rs256(try RSAPrivateKey.generate())
@@ -57,7 +60,7 @@ struct SoftAuthenticator {
     }
 
     /// The credential public key.
-    var publicKey: COSEPublicKey {
+    public var publicKey: COSEPublicKey {
         switch key {
         case .es256(let key): COSEPublicKey(key.publicKey)
         case .edDSA(let key): COSEPublicKey(key.publicKey)
@@ -66,7 +69,7 @@ struct SoftAuthenticator {
     }
 
     /// A signature of `message` in the form WebAuthn gives (DER for ES256).
-    func sign(_ message: [UInt8]) throws -> [UInt8] {
+    public func sign(_ message: [UInt8]) throws -> [UInt8] {
         switch key {
         case .es256(let key): try key.signDER(message)
         case .edDSA(let key): try key.sign(message)
@@ -75,7 +78,7 @@ struct SoftAuthenticator {
     }
 
     /// `clientDataJSON` for `type` (unless the ceremony overrides it).
-    func clientDataJSON(_ type: String, _ ceremony: Ceremony) -> [UInt8] {
+    public func clientDataJSON(_ type: String, _ ceremony: Ceremony) -> [UInt8] {
         var members: [String: JSONValue] = [
             "type": .string(ceremony.type ?? type),
             "challenge": .string(Base64URL.encode(ceremony.challenge)),
@@ -87,7 +90,7 @@ struct SoftAuthenticator {
     }
 
     /// Authenticator data; with `credentialPublicKey`, attested credential data too (AT set).
-    func authenticatorData(_ ceremony: Ceremony, credentialPublicKey: [UInt8]? = nil) -> [UInt8] {
+    public func authenticatorData(_ ceremony: Ceremony, credentialPublicKey: [UInt8]? = nil) -> [UInt8] {
         var flags = ceremony.flags
         if credentialPublicKey != nil { flags.insert(.attestedCredentialData) }
         if ceremony.extensions != nil { flags.insert(.extensionData) }
@@ -102,7 +105,7 @@ struct SoftAuthenticator {
     }
 
     /// An attestation object over `authenticatorData`, signing with `clientDataHash`.
-    func attestationObject(
+    public func attestationObject(
         _ attestation: Attestation,
         authenticatorData: [UInt8],
         clientDataHash: [UInt8]
@@ -134,7 +137,7 @@ struct SoftAuthenticator {
     }
 
     /// A registration ceremony as the browser would return it, and what the RP expects.
-    func registration(
+    public func registration(
         _ ceremony: Ceremony = Ceremony(),
         attestation: Attestation = .none,
         credentialPublicKey: [UInt8]? = nil
@@ -159,7 +162,7 @@ struct SoftAuthenticator {
     }
 
     /// An assertion ceremony as the browser would return it, and what the RP expects.
-    func assertion(_ ceremony: Ceremony = Ceremony()) throws -> WebAuthnAssertion {
+    public func assertion(_ ceremony: Ceremony = Ceremony()) throws -> WebAuthnAssertion {
         let clientData = clientDataJSON("webauthn.get", ceremony)
         let authenticatorData = authenticatorData(ceremony)
         return WebAuthnAssertion(
@@ -174,7 +177,7 @@ struct SoftAuthenticator {
     }
 
     /// The record a successful `registration(ceremony)` would store, built directly.
-    func record(signCount: UInt32 = 0, flags: AuthenticatorData.Flags = [.userPresent, .userVerified])
+    public func record(signCount: UInt32 = 0, flags: AuthenticatorData.Flags = [.userPresent, .userVerified])
         -> WebAuthnCredential
     {
         WebAuthnCredential(
