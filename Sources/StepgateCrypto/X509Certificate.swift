@@ -50,8 +50,9 @@ public final class X509Certificate: @unchecked Sendable {
     /// The certificate that `derEncoded` holds, with nothing after it.
     ///
     /// Throws `CryptoError.invalidCertificate` when the bytes are not exactly one DER
-    /// certificate, or when the basic constraints or the AAGUID extension appear twice or are
-    /// malformed (the AAGUID extension must hold a 16-byte OCTET STRING).
+    /// certificate, when a C, O, OU or CN value cannot be read as UTF-8, or when the basic
+    /// constraints or the AAGUID extension appear twice or are malformed (the AAGUID extension
+    /// must hold a 16-byte OCTET STRING).
     public init(derEncoded: [UInt8]) throws {
         let decoded: OpaquePointer? = derEncoded.withUnsafeBytes { bytes in
             // Safety: the cursor points into `bytes`, which lives for the whole closure; d2i
@@ -68,7 +69,7 @@ public final class X509Certificate: @unchecked Sendable {
         guard let decoded else { throw CryptoError(.invalidCertificate, "not exactly one DER certificate") }
         do {
             self.version = Int(X509_get_version(decoded)) + 1
-            self.subject = Self.subject(of: decoded)
+            self.subject = try Self.subject(of: decoded)
             self.isCertificateAuthority = try Self.basicConstraintsCA(of: decoded)
             self.aaguidExtension = try Self.aaguidExtension(of: decoded)
             self.notBefore = try Self.seconds(X509_get0_notBefore(decoded))
@@ -107,28 +108,33 @@ public final class X509Certificate: @unchecked Sendable {
         }
     }
 
-    private static func subject(of certificate: OpaquePointer) -> Subject {
+    private static func subject(of certificate: OpaquePointer) throws -> Subject {
         let name = X509_get_subject_name(certificate)
         return Subject(
-            countryNames: values(of: NID_countryName, in: name),
-            organizationNames: values(of: NID_organizationName, in: name),
-            organizationalUnitNames: values(of: NID_organizationalUnitName, in: name),
-            commonNames: values(of: NID_commonName, in: name)
+            countryNames: try values(of: NID_countryName, in: name),
+            organizationNames: try values(of: NID_organizationName, in: name),
+            organizationalUnitNames: try values(of: NID_organizationalUnitName, in: name),
+            commonNames: try values(of: NID_commonName, in: name)
         )
     }
 
-    /// Every value of attribute `nid` in `name`, as UTF-8; values OpenSSL cannot convert are skipped.
-    private static func values(of nid: Int32, in name: OpaquePointer?) -> [String] {
+    /// Every value of attribute `nid` in `name`, as UTF-8; throws when one cannot be converted,
+    /// so no value is silently left out of a check.
+    private static func values(of nid: Int32, in name: OpaquePointer?) throws -> [String] {
         guard let name else { return [] }
         var found: [String] = []
         var position: Int32 = -1
         while true {
             position = X509_NAME_get_index_by_NID(name, nid, position)
             guard position >= 0 else { return found }
-            guard let data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, position)) else { continue }
+            guard let data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, position)) else {
+                throw CryptoError(.invalidCertificate, "subject attribute without a value")
+            }
             var converted: UnsafeMutablePointer<UInt8>?
             let length = ASN1_STRING_to_UTF8(&converted, data)
-            guard length >= 0, let converted else { continue }
+            guard length >= 0, let converted else {
+                throw CryptoError(.invalidCertificate, "subject attribute not convertible to UTF-8")
+            }
             defer { stepgate_openssl_free(converted) }
             // Safety: OpenSSL allocated `length` bytes at `converted`; they are copied before the free.
             let bytes = Array(UnsafeBufferPointer(start: converted, count: Int(length)))

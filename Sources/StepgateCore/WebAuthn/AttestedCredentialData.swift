@@ -5,7 +5,8 @@ public import StepgateCrypto
 /// §6.5.2): AAGUID (16 bytes), credential ID length (2, big-endian), credential ID, and the
 /// credential public key as a COSE_Key.
 public struct AttestedCredentialData: Sendable, Hashable {
-    /// The authenticator model's AAGUID; all zeros when the client hid it (attestation `none`).
+    /// The authenticator model's AAGUID, 16 bytes; may be all zeros when the client hid it
+    /// (attestation `none`), and is the authenticator's unproven claim otherwise.
     public let aaguid: [UInt8]
     /// The credential ID, 1 to 1023 bytes.
     public let credentialID: [UInt8]

@@ -12,7 +12,8 @@ public struct WebAuthnCredential: Sendable, Hashable {
     public var publicKey: [UInt8]
     /// The last signature counter seen; 0 when the authenticator keeps none.
     public var signCount: UInt32
-    /// The authenticator's AAGUID, 16 bytes; all zeros when hidden.
+    /// The authenticator's AAGUID, 16 bytes; may be all zeros when the client hid it. Unproven
+    /// unless the attestation was verified to a trust anchor, which Stepgate does not do.
     public var aaguid: [UInt8]
     /// BE at registration: the credential may be synced (a passkey). Never changes.
     public var isBackupEligible: Bool
