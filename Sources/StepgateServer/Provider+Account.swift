@@ -115,11 +115,14 @@ extension Provider {
         )
     }
 
-    /// Every account response: never cached, and scripts only where a page asks for WebAuthn.
-    func accountResponse(_ response: HTTPResponse, scripts: Bool = false) -> HTTPResponse {
+    /// Every account response: never cached; the strict policy without scripts unless the page
+    /// set its own (the WebAuthn pages allow Stepgate's one script).
+    func accountResponse(_ response: HTTPResponse) -> HTTPResponse {
         var response = response
         response.headers.set("Cache-Control", "no-store")
-        response.headers.set("Content-Security-Policy", ContentSecurityPolicy.policy(scripts: scripts))
+        if response.headers["Content-Security-Policy"] == nil {
+            response.headers.set("Content-Security-Policy", ContentSecurityPolicy.policy())
+        }
         return response
     }
 
