@@ -4,6 +4,7 @@ import StepgateCore
 import StepgateCrypto
 import StepgateHTTP
 import StepgateStore
+import StepgateTestSupport
 import Synchronization
 import Testing
 
@@ -152,6 +153,34 @@ import Testing
         #expect(page.text.contains("<td>99.9</td>"))
         #expect(page.text.contains("Zoë &lt;b&gt;"))
         #expect(page.text.contains("not been seen before"))
+    }
+
+    @Test func securityKeyApproval_signsAChallengeBoundToTheTransaction() throws {
+        let harness = try BankPolicy.harness()
+        let key = try SoftAuthenticator()
+        _ = try harness.addCredential(key)
+        var browser = harness.browser()
+        _ = harness.signIn(&browser, ClientRequest(acr: "aal1"))
+        let challenge = browser.decide(Self.transfer("42", "bob", html: true))
+        let location = try #require(challenge.location)
+        let start = browser.send(.get, "/" + (location.split(separator: "/", maxSplits: 3).last ?? ""))
+        let flow = try #require(start.location.map(queryParameters)?["flow"])
+        let state = browser.send(.get, "/api/login?flow=\(flow)").jsonBody
+        #expect(state?["next"] == "webauthn")
+        let bytes = try #require(Base64URL.decode(state?["public_key"]?["challenge"]?.stringValue ?? ""))
+        #expect(WebAuthnChallenge(bytes: bytes).binds(transactionHash: Self.hash("42", "bob")))
+        #expect(!WebAuthnChallenge(bytes: bytes).binds(transactionHash: Self.hash("4200", "bob")))
+
+        let assertion = try key.assertion(harness.ceremony(state?["public_key"], flags: [.userPresent]))
+        let done = browser.send(
+            .post,
+            "/api/login",
+            json: Harness.webAuthnAnswer(flow: flow, ceremonyID: state?["ceremony"]?.stringValue ?? "", assertion)
+        )
+        #expect(done.jsonBody?["status"] == "complete")
+        #expect(browser.decide(Self.transfer("4200", "bob")).status == 401)
+        #expect(browser.decide(Self.transfer("42", "bob")).status == 200)
+        #expect(browser.decide(Self.transfer("42", "bob")).status == 401)
     }
 
     static func hash(_ amount: String, _ payee: String) -> String {
