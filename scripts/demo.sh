@@ -50,8 +50,11 @@ cat <<MSG
   otpauth URI:    $uri
   Current code:   python3 scripts/totp.py $secret
 
-  Try: view the balance (password), send 25 EUR (a one-time code for exactly that transfer,
-  once), send 2,000 EUR (needs aal3: refused with the reason), add a payee (a fresh code).
+  Try: view the balance (password), send 25 EUR (a second factor for exactly that transfer,
+  once), add a payee (a second factor from the last 5 minutes). Under "Sign-in methods"
+  ($issuer/account) add a passkey, a security key, an authenticator app (QR code) or
+  recovery codes, and approve a transfer with each; 2,000 EUR needs a passkey or security key
+  that verifies you (aal3).
   The policy is examples/policy.conf; see why with
     $bin audit tail --data $data
 

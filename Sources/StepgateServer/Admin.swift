@@ -77,7 +77,8 @@ public struct Admin: Sendable {
                 kind: "totp",
                 sealedSecret: try masterKey.seal(seed, purpose: "totp:\(id)"),
                 lastUsedStep: nil,
-                createdAt: clock.now
+                createdAt: clock.now,
+                label: "Authenticator app"
             )
         )
         let issuer = URL(string: configuration.issuer)?.host ?? "Stepgate"
