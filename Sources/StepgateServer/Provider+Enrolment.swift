@@ -31,6 +31,8 @@ extension Provider {
     }
 
     /// Room for one more pending factor; an error page when the user has too many.
+    // Known gap: removing a pending phone and adding another starts its per-number code limit
+    // afresh; only the three-pending cap and the failure budget bound how many numbers get codes.
     func roomForFactor(userID: String) throws -> HTTPResponse? {
         let factors = try store.factors(userID: userID)
         let pending = factors.filter { $0.kind.hasSuffix("_pending") }.count
