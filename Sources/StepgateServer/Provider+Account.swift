@@ -116,10 +116,14 @@ extension Provider {
     }
 
     /// Every account response: never cached, and scripts only where a page asks for WebAuthn.
+    /// A policy the page set itself is kept: the WebAuthn registration page allows its script,
+    /// and replacing that policy would block `/static/webauthn.js`.
     func accountResponse(_ response: HTTPResponse, scripts: Bool = false) -> HTTPResponse {
         var response = response
         response.headers.set("Cache-Control", "no-store")
-        response.headers.set("Content-Security-Policy", ContentSecurityPolicy.policy(scripts: scripts))
+        if response.headers["Content-Security-Policy"] == nil {
+            response.headers.set("Content-Security-Policy", ContentSecurityPolicy.policy(scripts: scripts))
+        }
         return response
     }
 
