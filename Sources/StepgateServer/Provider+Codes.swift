@@ -126,25 +126,36 @@ extension Provider {
         )
     }
 
-    /// Whether a code sent for this session to `factorID` can still be answered.
+    /// Whether a code sent for this flow to `factorID` can still be answered. A code another
+    /// flow asked for, or one that confirmed a new phone or address, does not count: this flow
+    /// could not accept it.
     func isCodeOpen(_ context: FlowContext, factorID: String) throws -> Bool {
-        guard let sent = try store.lastOneTimeCodeSent(sessionIDHash: context.session.idHash, factorID: factorID)
-        else { return false }
-        return clock.now.timeIntervalSince(sent) < configuration.otpLifetime
+        try openCodeSent(context, factorID: factorID) != nil
     }
 
-    /// The code step among `steps` whose code went out most recently and is still open: the
-    /// page the user comes back to after a code was sent.
+    /// The code step among `steps` whose code went out most recently for this flow and is still
+    /// open: the page the user comes back to after a code was sent.
     func openCodeStep(_ steps: [FlowStep], _ context: FlowContext) throws -> FlowStep? {
         var best: (FlowStep, Date)?
         for step in steps {
-            guard case .code(let factorID, _) = step,
-                let sent = try store.lastOneTimeCodeSent(sessionIDHash: context.session.idHash, factorID: factorID),
-                clock.now.timeIntervalSince(sent) < configuration.otpLifetime
+            guard case .code(let factorID, _) = step, let sent = try openCodeSent(context, factorID: factorID)
             else { continue }
             if best.map({ sent > $0.1 }) ?? true { best = (step, sent) }
         }
         return best?.0
+    }
+
+    /// When the open code of this session and factor was sent, if this flow asked for it.
+    private func openCodeSent(_ context: FlowContext, factorID: String) throws -> Date? {
+        guard
+            let code = try store.openOneTimeCode(
+                sessionIDHash: context.session.idHash,
+                factorID: factorID,
+                now: clock.now
+            ),
+            code.flowID == context.flow.id
+        else { return nil }
+        return code.createdAt
     }
 
     /// Six random digits, without modulo bias.

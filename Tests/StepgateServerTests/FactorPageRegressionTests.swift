@@ -39,4 +39,55 @@ import Testing
         #expect(page.headers["Content-Security-Policy"]?.contains("script-src 'self'") == true)
         #expect(page.headers["Cache-Control"] == "no-store")
     }
+
+    /// A folder for an SMS file sink, removed when the test ends.
+    final class SMSSink {
+        let folder = NSTemporaryDirectory() + "stepgate-sms-" + UUID().uuidString
+        var path: String { folder + "/sms.jsonl" }
+
+        init() throws { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        deinit { try? FileManager.default.removeItem(atPath: folder) }
+
+        /// The text of the last message the sink holds.
+        func lastText() throws -> String {
+            let lines = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+                .split(separator: "\n")
+            let last = try #require(lines.last)
+            return try #require(try JSONValue.parse(Array(last.utf8))["text"]?.stringValue)
+        }
+    }
+
+    /// Adds and confirms the phone +447700900123 for `browser` (which passed the account gate),
+    /// with the code the sink received; returns the phone's factor ID.
+    static func confirmPhone(_ harness: Harness, _ browser: inout Browser, _ sink: SMSSink) throws -> String {
+        let csrf = try #require(browser.send(.get, "/account").hiddenField("csrf"))
+        let added = browser.send(.post, "/account/phone", form: [("csrf", csrf), ("phone", "+447700900123")])
+        let factor = try #require(added.location.map(queryParameters)?["factor"])
+        #expect(harness.provider.deliveryWorker.deliverDue(now: harness.clock.now).sent == 1)
+        let code = String(try sink.lastText().prefix(6))
+        let confirmed = browser.send(
+            .post,
+            "/account/confirm",
+            form: [("csrf", csrf), ("factor", factor), ("otp", code)]
+        )
+        #expect(confirmed.location == "/account?done=phone")
+        return factor
+    }
+
+    @Test func codeStep_afterAPhoneIsConfirmed_doesNotClaimACodeWasSent() throws {
+        let sink = try SMSSink()
+        let harness = try Harness { $0.delivery.sms = .file(sink.path) }
+        var browser = Self.managingBrowser(harness)
+        _ = try Self.confirmPhone(harness, &browser, sink)
+
+        // A new sign-in in the same session: the confirmation code (used up, and no flow's) is
+        // no code this flow sent, so the step shown first is still the app, not "we sent a code".
+        harness.clock.advance(by: 2)
+        let start = harness.authorize(&browser, ClientRequest(acr: "aal2", maxAge: 0))
+        let password = harness.open(&browser, start.location)
+        let next = harness.answer(&browser, password, harness.passwordFields())
+
+        #expect(next.hiddenField("step") == "otp")
+        #expect(!next.text.contains("We sent a code"))
+    }
 }
