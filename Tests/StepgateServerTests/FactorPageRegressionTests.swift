@@ -90,4 +90,24 @@ import Testing
         #expect(next.hiddenField("step") == "otp")
         #expect(!next.text.contains("We sent a code"))
     }
+
+    @Test func smsCode_forAStepUpOfTheDecisionEndpoint_namesTheTransaction() throws {
+        let sink = try SMSSink()
+        let harness = try BankPolicy.harness { $0.delivery.sms = .file(sink.path) }
+        var browser = Self.managingBrowser(harness)
+        let phone = try Self.confirmPhone(harness, &browser, sink)
+        harness.clock.advance(by: 31)  // past otp.resend_interval since the confirmation code
+        let challenge = browser.decide(
+            Forwarded(method: "POST", uri: "/bank/transfers", html: true, body: BankPolicy.transfer("10.50", "bob"))
+        )
+        let start = browser.send(.get, "/" + (challenge.location?.split(separator: "/", maxSplits: 3).last ?? ""))
+        let page = harness.open(&browser, start.location)
+
+        let carried = try ["flow", "csrf"].map { ($0, try #require(page.hiddenField($0))) }
+        let sent = browser.send(.post, "/login", form: carried + [("step", "choose"), ("choice", "sms:" + phone)])
+
+        #expect(sent.text.contains("We sent a code"))
+        #expect(harness.provider.deliveryWorker.deliverDue(now: harness.clock.now).sent >= 1)
+        #expect(try sink.lastText().contains("It approves transfer: amount 10.5, currency EUR, payee bob."))
+    }
 }
