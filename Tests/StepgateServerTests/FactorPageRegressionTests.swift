@@ -110,4 +110,32 @@ import Testing
         #expect(harness.provider.deliveryWorker.deliverDue(now: harness.clock.now).sent >= 1)
         #expect(try sink.lastText().contains("It approves transfer: amount 10.5, currency EUR, payee bob."))
     }
+
+    @Test func transferAboveAAL3_needsAVerifyingKeyAgain_evenWhenTheSessionIsAtAAL3() throws {
+        let harness = try BankPolicy.harness()
+        var browser = harness.browser()
+        _ = harness.signIn(&browser, ClientRequest(acr: "aal1"))
+        // The session proved aal3 a moment ago (a passkey that verified its user).
+        let session = try #require(browser.cookies[harness.provider.sessionCookieName])
+        #expect(
+            try harness.store.recordAuthentication(
+                sessionIDHash: SecretHash.hash(session),
+                userID: harness.alice.id,
+                event: SessionEventRecord(method: "hwk+pin", time: harness.clock.now, level: "aal3")
+            )
+        )
+        harness.clock.advance(by: 2)
+        let challenge = browser.decide(
+            Forwarded(method: "POST", uri: "/bank/transfers", html: true, body: BankPolicy.transfer("1500", "bob"))
+        )
+        #expect(challenge.headers["WWW-Authenticate"]?.contains(#"acr_values="aal3""#) == true)
+
+        let start = browser.send(.get, "/" + (challenge.location?.split(separator: "/", maxSplits: 3).last ?? ""))
+        let page = harness.open(&browser, start.location)
+
+        // Alice has no security key: nothing she holds can approve it (a TOTP code was offered).
+        #expect(page.status == 303)
+        #expect(page.hiddenField("step") == nil)
+        #expect(try harness.auditRecords().last?.kind == "stepup.unmet")
+    }
 }
