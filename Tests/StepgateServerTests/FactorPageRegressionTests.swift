@@ -138,4 +138,23 @@ import Testing
         #expect(page.hiddenField("step") == nil)
         #expect(try harness.auditRecords().last?.kind == "stepup.unmet")
     }
+
+    @Test func bankReviewPage_sendsItsAddressWithTheTransfer() {
+        let handler = DemoBank().makeHandler()
+
+        let page = handler(
+            HTTPRequest(
+                method: .get,
+                path: "/bank/transfer/review",
+                query: "amount=25.00&currency=EUR&payee=Alice",
+                headers: HTTPHeaders([("X-Stepgate-User", "u_1")]),
+                body: [],
+                requestID: "test"
+            )
+        )
+
+        // The step-up returns to the page that posted the transfer, known from the Referer.
+        #expect(page.status == 200)
+        #expect(page.headers["Referrer-Policy"] == "same-origin")
+    }
 }
