@@ -169,7 +169,11 @@ final class DemoBank: Sendable {
             </form>
             <p><a href="/bank/">Back</a></p>
             """
-        return .html(200, HTML.page(title: "Review transfer", body: body))
+        var response = HTTPResponse.html(200, HTML.page(title: "Review transfer", body: body))
+        // The step-up for the transfer returns to the page that posted it, which Stepgate learns
+        // from the Referer; the server-wide `no-referrer` would send the user to `/` instead.
+        response.headers.set("Referrer-Policy", "same-origin")
+        return response
     }
 
     private func transfer(_ request: HTTPRequest) -> HTTPResponse {

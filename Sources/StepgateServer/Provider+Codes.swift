@@ -57,7 +57,7 @@ extension Provider {
                 channel: channel == .sms ? .sms : .email,
                 recipient: String(decoding: recipient, as: UTF8.self),
                 subject: channel == .email ? "Your \(configuration.serviceName) code: \(code)" : nil,
-                text: codeText(code, context),
+                text: try codeText(code, context),
                 purpose: .otp
             )
         )
@@ -73,15 +73,26 @@ extension Provider {
 
     /// The message: the code, what it approves when the flow approves a transaction, and a
     /// warning to share it with nobody. A code is useless without the session that asked for it.
-    private func codeText(_ code: String, _ context: FlowContext) -> String {
+    private func codeText(_ code: String, _ context: FlowContext) throws -> String {
         var text = "\(code) is your \(configuration.serviceName) code."
-        if let transaction = context.request.transaction {
+        if let (action, fields) = try approvedTransaction(context) {
             text +=
-                " It approves \(transaction.action): "
-                + transaction.fields.keys.sorted().map { "\($0) \(transaction.fields[$0] ?? "")" }
-                .joined(separator: ", ") + "."
+                " It approves \(action): "
+                + fields.keys.sorted().map { "\($0) \(fields[$0] ?? "")" }.joined(separator: ", ") + "."
         }
         return text + " Do not share it with anyone; we will never ask you for it."
+    }
+
+    /// The transaction the flow approves, as its approval box shows it: from
+    /// `authorization_details`, or from the challenge of a step-up the decision endpoint asked
+    /// for (the bank behind nginx); nil for a flow bound to no transaction.
+    private func approvedTransaction(_ context: FlowContext) throws -> (action: String, fields: [String: String])? {
+        if let transaction = context.request.transaction { return (transaction.action, transaction.fields) }
+        guard let id = context.request.stepUpChallenge, let challenge = try store.challenge(id: id),
+            challenge.transactionHash != nil
+        else { return nil }
+        let details = (try? JSONValue.parse(Array(challenge.details.utf8))) ?? .object([:])
+        return (challenge.action, details["fields"]?.objectValue?.compactMapValues(\.stringValue) ?? [:])
     }
 
     /// Answers a code step: an attempt is taken and the code used up in one transaction.
@@ -126,25 +137,36 @@ extension Provider {
         )
     }
 
-    /// Whether a code sent for this session to `factorID` can still be answered.
+    /// Whether a code sent for this flow to `factorID` can still be answered. A code another
+    /// flow asked for, or one that confirmed a new phone or address, does not count: this flow
+    /// could not accept it.
     func isCodeOpen(_ context: FlowContext, factorID: String) throws -> Bool {
-        guard let sent = try store.lastOneTimeCodeSent(sessionIDHash: context.session.idHash, factorID: factorID)
-        else { return false }
-        return clock.now.timeIntervalSince(sent) < configuration.otpLifetime
+        try openCodeSent(context, factorID: factorID) != nil
     }
 
-    /// The code step among `steps` whose code went out most recently and is still open: the
-    /// page the user comes back to after a code was sent.
+    /// The code step among `steps` whose code went out most recently for this flow and is still
+    /// open: the page the user comes back to after a code was sent.
     func openCodeStep(_ steps: [FlowStep], _ context: FlowContext) throws -> FlowStep? {
         var best: (FlowStep, Date)?
         for step in steps {
-            guard case .code(let factorID, _) = step,
-                let sent = try store.lastOneTimeCodeSent(sessionIDHash: context.session.idHash, factorID: factorID),
-                clock.now.timeIntervalSince(sent) < configuration.otpLifetime
+            guard case .code(let factorID, _) = step, let sent = try openCodeSent(context, factorID: factorID)
             else { continue }
             if best.map({ sent > $0.1 }) ?? true { best = (step, sent) }
         }
         return best?.0
+    }
+
+    /// When the open code of this session and factor was sent, if this flow asked for it.
+    private func openCodeSent(_ context: FlowContext, factorID: String) throws -> Date? {
+        guard
+            let code = try store.openOneTimeCode(
+                sessionIDHash: context.session.idHash,
+                factorID: factorID,
+                now: clock.now
+            ),
+            code.flowID == context.flow.id
+        else { return nil }
+        return code.createdAt
     }
 
     /// Six random digits, without modulo bias.

@@ -89,12 +89,10 @@ extension Provider {
     ) throws -> FlowOutcome {
         var missing = try missingMethods(context.request, context.session)
         var used = Set(countedEvents(context.request, context.session).map(\.method))
-        // Approving a transaction takes a factor beyond the password, proved for this approval.
-        if missing.isEmpty, let approvalAfter = context.request.approvalAfter,
-            !context.session.events.contains(where: { $0.time >= approvalAfter && $0.method != .pwd })
-        {
-            missing = [approvalMethods]
-            used = []
+        // Approving a transaction takes the level's factors beyond the password, proved for this
+        // approval: an `aal3` transfer needs `hwk+pin` again, even when the session is at `aal3`.
+        if missing.isEmpty, let approvalAfter = context.request.approvalAfter {
+            (missing, used) = try approvalMissing(context, after: approvalAfter)
         }
         if missing.isEmpty { return try finish(context, requestID: requestID) }
         guard let userID = context.session.record.userID, !missing.contains(where: { $0.contains(.pwd) }) else {
@@ -113,6 +111,31 @@ extension Provider {
                 failed: failed
             )
         )
+    }
+
+    /// The sets of the flow's level beyond the password that no event since `approvalAfter`
+    /// meets (any second factor, when the level asks only for a password), and the methods those
+    /// events used.
+    private func approvalMissing(_ context: FlowContext, after approvalAfter: Date) throws
+        -> (missing: [Set<AuthenticationMethod>], used: Set<AuthenticationMethod>)
+    {
+        guard let level = configuration.assurance.level(named: context.request.acr) else {
+            throw OAuthError.unmetAuthenticationRequirements("flow asks for a level no longer configured")
+        }
+        let sets = level.requirement.filter { !$0.contains(.pwd) }
+        let approval = AssuranceLevel(
+            name: level.name,
+            rank: level.rank,
+            requirement: sets.isEmpty ? [approvalMethods] : sets,
+            absoluteLifetime: level.absoluteLifetime,
+            idleLifetime: nil
+        )
+        let events = countedEvents(context.request, context.session).filter {
+            $0.time >= approvalAfter && $0.method != .pwd
+        }
+        let now = clock.now
+        let missing = configuration.assurance.missingMethods(for: approval, events: events, lastSeen: now, now: now)
+        return (missing, Set(events.map(\.method)))
     }
 
     /// Every method but the password that any level asks for: what approving a transaction takes.

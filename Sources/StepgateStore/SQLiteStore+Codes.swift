@@ -103,6 +103,23 @@ extension SQLiteStore {
         }
     }
 
+    /// The code of this session and factor that can still be answered at `now`; nil when none.
+    public func openOneTimeCode(sessionIDHash: [UInt8], factorID: String, now: Date) throws -> OneTimeCodeRecord? {
+        try withConnection { connection in
+            try connection.queryFirst(
+                """
+                SELECT id, user_id, factor_id, session_id_hash, flow_id, code_hash, attempts, created_at, expires_at,
+                    consumed_at
+                FROM one_time_codes
+                WHERE session_id_hash = ?1 AND factor_id = ?2 AND consumed_at IS NULL AND expires_at > ?3
+                ORDER BY created_at DESC LIMIT 1
+                """,
+                [.blob(sessionIDHash), .text(factorID), .date(now)],
+                Self.oneTimeCodeRecord
+            )
+        }
+    }
+
     /// Answers the open code of the session and factor with `codeHash`, in one transaction: an
     /// attempt is taken first (only while the code is open, unexpired and under `maxAttempts`),
     /// then the code is used up if the hash matches. Answers racing for one code are counted

@@ -69,6 +69,9 @@ public protocol Store: Sendable {
     func oneTimeCodesSent(factorID: String, since: Date) throws -> Int
     /// When the newest code for this session and factor was sent; nil when none was.
     func lastOneTimeCodeSent(sessionIDHash: [UInt8], factorID: String) throws -> Date?
+    /// The code of this session and factor that can still be answered at `now` (not used up,
+    /// not expired); nil when there is none.
+    func openOneTimeCode(sessionIDHash: [UInt8], factorID: String, now: Date) throws -> OneTimeCodeRecord?
     /// Takes an attempt from the open code of the session and factor, and uses the code up if
     /// `codeHash` matches; all in one transaction. `.unavailable` changes nothing.
     func answerOneTimeCode(sessionIDHash: [UInt8], factorID: String, codeHash: [UInt8], maxAttempts: Int, now: Date)

@@ -342,6 +342,35 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func openOneTimeCode_isTheNewestStillAnswerable(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
+        try Sample.seed(fixture.store)
+        try fixture.store.insertFactor(Sample.factor())
+        try fixture.store.insertOneTimeCode(Self.oneTimeCode("otc-1", hash: [1]))
+        try fixture.store.insertOneTimeCode(Self.oneTimeCode("otc-2", hash: [2], at: 30))
+        func open(at offset: TimeInterval, session: UInt8 = 1) throws -> OneTimeCodeRecord? {
+            try fixture.store.openOneTimeCode(
+                sessionIDHash: Sample.sessionHash(session),
+                factorID: "factor-1",
+                now: Sample.at(offset)
+            )
+        }
+
+        #expect(try open(at: 31)?.id == "otc-2")
+        #expect(try open(at: 31)?.flowID == "flow-1")
+        #expect(try open(at: 31, session: 2) == nil)
+        #expect(try open(at: 330) == nil)
+        _ = try fixture.store.answerOneTimeCode(
+            sessionIDHash: Sample.sessionHash(),
+            factorID: "factor-1",
+            codeHash: [2],
+            maxAttempts: 3,
+            now: Sample.at(32)
+        )
+        #expect(try open(at: 33) == nil)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func oneTimeCode_racedRightAnswersAcceptOnce(kind: StoreKind) throws {
         let fixture = try StoreFixture(kind)
         try Sample.seed(fixture.store)
