@@ -57,7 +57,7 @@ struct AccountPage {
         for factor in factors {
             let label = factor.label ?? ""
             switch factor.kind {
-            case "totp": rows.append(row("Authenticator app", label, id: factor.id))
+            case "totp": rows.append(row("Authenticator app", Self.added(factor.createdAt), id: factor.id))
             case "sms": rows.append(row("Text message to \(label)", "", id: factor.id))
             case "email": rows.append(row("E-mail to \(label)", "", id: factor.id))
             case "totp_pending", "sms_pending", "email_pending":
@@ -114,7 +114,8 @@ struct AccountPage {
                 + "if you lose your other methods."
             : "You have \(recovery.unused) unused recovery code\(recovery.unused == 1 ? "" : "s") of \(recovery.total)."
         let button = recovery.total == 0 ? "Make recovery codes" : "Make new recovery codes (the old ones stop working)"
-        return "<h2>Recovery codes</h2><p>\(status)</p>" + form("/account/recovery", [], button: button)
+        return "<h2>Recovery codes</h2><p>\(status)</p>"
+            + form("/account/recovery", [], button: button, secondary: recovery.total > 0)
     }
 
     private func deviceSection() -> String {
@@ -145,6 +146,11 @@ struct AccountPage {
             html += "</p>"
         }
         return html
+    }
+
+    /// `added 2026-12-04`.
+    static func added(_ date: Date) -> String {
+        "added " + ISO8601DateFormatter.string(from: date, timeZone: .gmt, formatOptions: [.withFullDate])
     }
 
     /// A device's public handle in forms: the first 12 bytes of its cookie hash, base64url.

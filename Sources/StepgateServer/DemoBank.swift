@@ -153,12 +153,11 @@ final class DemoBank: Sendable {
                 HTML.page(title: "Demo bank", body: "<p class=\"error\">Enter an amount and a payee.</p>")
             )
         }
-        // Stepgate sends the browser back here after a step-up for the transfer.
-        let fresh = user.authTime.map { clock.now.timeIntervalSince($0) < 120 } ?? false
+        // Stepgate sends the browser back here after a step-up for the transfer; the bank cannot
+        // tell whether that approval happened, so the note says what happens either way.
         let note =
-            fresh
-            ? "<p class=\"note\">You confirmed it is you just now. Press Send to complete the transfer.</p>"
-            : "<p class=\"note\">Stepgate may ask you to approve exactly this transfer before it is sent.</p>"
+            "<p class=\"note\">Press Send. If Stepgate asks you to approve exactly this transfer, "
+            + "it goes through once you have.</p>"
         let body = """
             <table><tr><th>Amount</th><td>\(HTML.escape(order.amount)) \(HTML.escape(order.currency))</td></tr>
             <tr><th>To</th><td>\(HTML.escape(order.payee))</td></tr></table>

@@ -42,7 +42,8 @@ struct FlowPage {
     /// The page body (without the surrounding page).
     var body: String {
         let error = prompt.failed ? "<p class=\"error\" role=\"alert\">\(Provider.uniformFailure)</p>\n" : ""
-        return details.approval + error + form(prompt.step) + others()
+        let notice = prompt.notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>\n" } ?? ""
+        return details.approval + error + notice + form(prompt.step) + others()
     }
 
     private func hidden(_ step: FlowStep, extra: [(String, String)] = []) -> String {

@@ -94,6 +94,8 @@ enum HTML {
         a { color: #2457c5; }
         input:focus-visible, button:focus-visible, a:focus-visible { outline: 2px solid #2457c5;
                outline-offset: 2px; }
+        select { width: 100%; box-sizing: border-box; padding: .6rem; font-size: 1rem; background: #fff;
+               border: 1px solid #b8bfcc; border-radius: 6px; }
         input[type=tel], input[type=email] { width: 100%; box-sizing: border-box; padding: .6rem;
                font-size: 1rem; border: 1px solid #b8bfcc; border-radius: 6px; }
         button.secondary { background: #fff; color: #2457c5; border: 1px solid #2457c5; }

@@ -33,7 +33,15 @@ extension Provider {
         else {
             // Too soon or too often: the code already sent (if any) stays the one to answer.
             logger.notice("code not sent: throttled", [LogKey.requestID: requestID, LogKey.subject: userID])
-            return FlowAnswer(outcome: try nextOutcome(context, choice: step.choice, requestID: requestID))
+            var outcome = try nextOutcome(context, choice: step.choice, requestID: requestID)
+            if case .prompt(var prompt) = outcome {
+                prompt.notice =
+                    recent >= configuration.otpHourlyLimit
+                    ? "Too many codes were sent there in the last hour. Use another way, or try again later."
+                    : "A code was sent a moment ago. Wait half a minute before asking for another."
+                outcome = .prompt(prompt)
+            }
+            return FlowAnswer(outcome: outcome)
         }
 
         let code = newNumericCode()

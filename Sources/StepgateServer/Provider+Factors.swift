@@ -71,6 +71,8 @@ struct FlowPrompt: Sendable, Hashable {
     var used: Set<AuthenticationMethod> = []
     /// Show the one uniform failure message.
     var failed = false
+    /// A message about the step itself (a code held back by the resend limit), never a secret.
+    var notice: String?
 
     /// Every way to answer, the shown one first.
     var steps: [FlowStep] { [step] + alternatives }

@@ -275,6 +275,7 @@ extension Provider {
                 object["public_key"] = options.json
             }
             if prompt.failed { object["error"] = "authentication_failed" }
+            if let notice = prompt.notice { object["notice"] = .string(notice) }
             if let approval = try approvalJSON(context) { object["approval"] = approval }
             return .json(prompt.failed ? 400 : 200, JSONValue.object(object).serialized())
         }

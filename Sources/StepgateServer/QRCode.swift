@@ -22,7 +22,8 @@ struct QRCode: Sendable {
         self.modules = buffer.map { $0 & 1 == 1 }
     }
 
-    /// An `<svg>` element with a four-module quiet zone; `label` becomes its accessible name.
+    /// An `<svg>` element with a four-module quiet zone, five pixels a module (whole pixels keep
+    /// the modules even); `label` becomes its accessible name.
     func svg(label: String) -> String {
         let size = width + 8
         var path = ""
@@ -40,7 +41,8 @@ struct QRCode: Sendable {
             }
         }
         return """
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(size) \(size)" width="220" height="220" \
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(size) \(size)" width="\(size * 5)" \
+            height="\(size * 5)" \
             role="img" aria-label="\(HTML.escape(label))" shape-rendering="crispEdges">\
             <rect width="\(size)" height="\(size)" fill="#fff"/><path d="\(path)" fill="#000"/></svg>
             """
