@@ -37,8 +37,8 @@ release: deps
 
 # One build, then every Swift suite in one process, the command-line contract, the decision
 # endpoint through real nginx, Authlib (an OpenID Connect client that is not ours) against a real
-# server, e-mail through the outbox to a real SMTP server (aiosmtpd, STARTTLS), and the demo in
-# headless Chromium.
+# server, e-mail through the outbox to a real SMTP server (aiosmtpd, STARTTLS), `stepgate probe`
+# against the demo bank behind nginx, and the demo in headless Chromium.
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
@@ -46,6 +46,7 @@ test: deps lint
 	tests/forward_auth.sh .build/debug/stepgate
 	tests/interop.sh .build/debug/stepgate
 	tests/delivery.sh .build/debug/stepgate
+	tests/probe.sh .build/debug/stepgate
 	tests/browser.sh .build/debug/stepgate
 	scripts/fuzz.sh --runs $(FUZZ_RUNS)
 
