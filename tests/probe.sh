@@ -3,7 +3,8 @@
 # decisions by examples/policy.conf, the probe's client and two users set up as scripts/demo.sh
 # does, and examples/probe-stepgate.yaml with its port and flow lifetime replaced. Every case must
 # pass, be left to a person (human.*), or be skipped with a reason listed below.
-# The JSON and JUnit reports go to PROBE_REPORT_DIR (default: the temporary work directory).
+# The JSON and JUnit reports go to PROBE_REPORT_DIR (default: the temporary work directory);
+# PROBE_UI=html makes the probe answer Stepgate's HTML forms instead of its JSON login API.
 # Usage: tests/probe.sh PATH_TO_STEPGATE
 set -euo pipefail
 bin=$(realpath "$1")
@@ -43,6 +44,7 @@ printf '%s\n' "$PROBE_SECOND_PASSWORD" | "$bin" user add demo2 --data "$data" >/
 "$bin" client add probe --public --redirect-uri "$base/probe/callback" --data "$data" >/dev/null
 
 sed -e "s#localhost:8080#localhost:$nginx_port#g" -e "s#^flow_lifetime: .*#flow_lifetime: ${flow_lifetime}s#" \
+  -e "s#^ui: .*#ui: ${PROBE_UI:-auto}#" \
   "$root/examples/probe-stepgate.yaml" >"$work/target.yaml"
 python3 "$root/scripts/nginx_conf.py" "$root/examples/nginx.conf" "127.0.0.1:$nginx_port" \
   "127.0.0.1:$stepgate_port" "127.0.0.1:$bank_port" >"$work/nginx.conf"

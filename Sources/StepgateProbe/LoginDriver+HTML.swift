@@ -65,16 +65,14 @@ extension LoginDriver {
             guard let form = codeForm, let field = form.field(autocomplete: "one-time-code") else {
                 return try choose(session, forms, FactorKind.totp.rawValue, page: page)
             }
-            let code = try totpCode()
-            let response = try Self.submit(
-                session,
-                form,
-                page: page,
-                [field.name: code.value],
-                note: "answer the TOTP step"
-            )
-            if response.status < 400 { user.totp?.accepted(code) }
-            return response
+            let response = try answerTOTP(session, form, field, page: page)
+            // Another client (an earlier run, say) may have used this time-step first: one more
+            // answer with the next step, as a person would after "wrong code".
+            guard response.status >= 400,
+                let again = response.forms.first(where: { $0.field(autocomplete: "one-time-code") != nil }),
+                let retryField = again.field(autocomplete: "one-time-code")
+            else { return response }
+            return try answerTOTP(session, again, retryField, page: response)
         case .webAuthn:
             guard let form = webAuthnForm else {
                 return try choose(session, forms, FactorKind.webAuthn.rawValue, page: page)
@@ -83,6 +81,24 @@ extension LoginDriver {
         case nil:
             throw ProbeError(.login, "the page has no form the probe can answer")
         }
+    }
+
+    private func answerTOTP(
+        _ session: ClientSession,
+        _ form: HTMLForm,
+        _ field: HTMLForm.Field,
+        page: ProbeResponse
+    ) throws(ProbeError) -> ProbeResponse {
+        let code = try totpCode()
+        let response = try Self.submit(
+            session,
+            form,
+            page: page,
+            [field.name: code.value],
+            note: "answer the TOTP step"
+        )
+        if response.status < 400 { user.totp?.accepted(code) }
+        return response
     }
 
     private func choose(

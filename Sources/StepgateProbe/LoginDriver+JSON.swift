@@ -63,13 +63,12 @@ extension LoginDriver {
         )
         switch pick(offered) {
         case .totp:
-            let code = try totpCode()
-            let response = try session.postJSON(
-                api,
-                ["flow": .string(flow), "step": "otp", "otp": .string(code.value)],
-                note: "answer the TOTP step"
-            )
-            if response.status == 200 { user.totp?.accepted(code) }
+            var response = try answerTOTPJSON(session, api: api, flow: flow)
+            if response.status == 400, response.json?["error"]?.stringValue == "authentication_failed" {
+                // Another client (an earlier run, say) may have used this time-step first: one
+                // more answer with the next step, as a person would after "wrong code".
+                response = try answerTOTPJSON(session, api: api, flow: flow)
+            }
             return response
         case .webAuthn:
             var current = state
@@ -87,6 +86,19 @@ extension LoginDriver {
                 "the flow asks for \(Self.printable(next)), which the probe cannot answer"
             )
         }
+    }
+
+    private func answerTOTPJSON(_ session: ClientSession, api: String, flow: String) throws(ProbeError)
+        -> ProbeResponse
+    {
+        let code = try totpCode()
+        let response = try session.postJSON(
+            api,
+            ["flow": .string(flow), "step": "otp", "otp": .string(code.value)],
+            note: "answer the TOTP step"
+        )
+        if response.status == 200 { user.totp?.accepted(code) }
+        return response
     }
 
     private func answerWebAuthnJSON(

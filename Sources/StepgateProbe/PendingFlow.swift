@@ -85,39 +85,27 @@ public struct PendingFlow: Sendable {
     public func answerTOTP(_ code: String, in other: ClientSession? = nil) throws(ProbeError)
         -> ProbeResponse
     {
+        try prepareTOTP(in: other).send(code)
+    }
+
+    /// Everything up to sending a TOTP code (for HTML, the page with the code form), so that
+    /// raced answers leave at the same instant.
+    public func prepareTOTP(in other: ClientSession? = nil) throws(ProbeError) -> PreparedTOTPAnswer {
         let client = other ?? session
-        if let api {
-            return try client.postJSON(
-                api.url,
-                ["flow": .string(api.flow), "step": "otp", "otp": .string(code)],
-                note: "answer the TOTP step"
-            )
-        }
+        if let api { return PreparedTOTPAnswer(client: client, target: .json(url: api.url, flow: api.flow)) }
         var page = try client.get(location, note: "sign-in page")
         if page.forms.first(where: { $0.field(autocomplete: "one-time-code") != nil }) == nil,
             let choose = page.forms.first(where: {
                 $0.field(named: "choice")?.value == FactorKind.totp.rawValue
             })
         {
-            page = try LoginDriver.submit(
-                client,
-                choose,
-                page: page,
-                [:],
-                note: "pick the TOTP way"
-            )
+            page = try LoginDriver.submit(client, choose, page: page, [:], note: "pick the TOTP way")
         }
         guard
             let form = page.forms.first(where: { $0.field(autocomplete: "one-time-code") != nil }),
             let field = form.field(autocomplete: "one-time-code")
         else { throw ProbeError(.login, "the flow shows no one-time-code field") }
-        return try LoginDriver.submit(
-            client,
-            form,
-            page: page,
-            [field.name: code],
-            note: "answer the TOTP step"
-        )
+        return PreparedTOTPAnswer(client: client, target: .form(form, page: page, field: field.name))
     }
 
     /// Whether `response` to an answer was accepted: for JSON a 200 state, for HTML a redirect

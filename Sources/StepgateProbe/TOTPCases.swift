@@ -64,8 +64,9 @@ public enum TOTPCases {
                 label: "\(user.role.rawValue) \(index + 1)"
             )
         }
+        let answers = try flows.map { try $0.prepareTOTP() }
         let code = try totp.freshCode(maxWait: context.options.maxWait)
-        let results = context.race(2) { index in try flows[index].answerTOTP(code.value) }
+        let results = context.race(2) { index in try answers[index].send(code.value) }
         let accepted = results.enumerated().filter { index, result in
             (try? result.get()).map(flows[index].accepted) ?? false
         }.count
