@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 # Debian packages the build and the tests need; installed only when missing.
 DEBS := pkg-config libssl-dev libsqlite3-dev libmicrohttpd-dev libargon2-dev libcurl4-openssl-dev \
-        libmaxminddb-dev libqrencode-dev python3-venv nginx openssl
+        libmaxminddb-dev libqrencode-dev libyaml-dev python3-venv nginx openssl
 # What `make bench` adds: the nginx baseline and the load generator.
 BENCH_DEBS := wrk
 APT_STAMP := .build/.debs-installed
@@ -37,8 +37,9 @@ release: deps
 
 # One build, then every Swift suite in one process, the command-line contract, the decision
 # endpoint through real nginx, Authlib (an OpenID Connect client that is not ours) against a real
-# server, e-mail through the outbox to a real SMTP server (aiosmtpd, STARTTLS), the demo in
-# headless Chromium, and the bank's factors (security keys, passkeys, codes) in headless Chromium.
+# server, e-mail through the outbox to a real SMTP server (aiosmtpd, STARTTLS), `stepgate probe`
+# against the demo bank behind nginx, the demo in headless Chromium, and the bank's factors
+# (security keys, passkeys, codes) in headless Chromium.
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
@@ -46,6 +47,7 @@ test: deps lint
 	tests/forward_auth.sh .build/debug/stepgate
 	tests/interop.sh .build/debug/stepgate
 	tests/delivery.sh .build/debug/stepgate
+	tests/probe.sh .build/debug/stepgate
 	tests/browser.sh .build/debug/stepgate
 	tests/factors.sh .build/debug/stepgate
 	scripts/fuzz.sh --runs $(FUZZ_RUNS)

@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "StepgateCore", targets: ["StepgateCore"]),
         .library(name: "StepgateHTTP", targets: ["StepgateHTTP"]),
         .library(name: "StepgateServer", targets: ["StepgateServer"]),
+        .library(name: "StepgateProbe", targets: ["StepgateProbe"]),
     ],
     targets: [
         systemLibrary("COpenSSL", pkgConfig: "libcrypto", apt: "libssl-dev"),
@@ -36,6 +37,7 @@ let package = Package(
         systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
         systemLibrary("CMaxMindDB", pkgConfig: "libmaxminddb", apt: "libmaxminddb-dev"),
         systemLibrary("CQREncode", pkgConfig: "libqrencode", apt: "libqrencode-dev"),
+        systemLibrary("CYAML", pkgConfig: "yaml-0.1", apt: "libyaml-dev"),
 
         .target(name: "StepgateCrypto", dependencies: ["COpenSSL", "CArgon2"], swiftSettings: strict),
         .target(name: "StepgateCore", dependencies: ["StepgateCrypto"], swiftSettings: strict),
@@ -54,9 +56,15 @@ let package = Package(
             dependencies: ["StepgateHTTP", "StepgateStore", "StepgateCore", "StepgateCrypto", "CQREncode"],
             swiftSettings: strict
         ),
+        // The attack harness: talks to any provider over HTTP only, so never the server or the store.
+        .target(
+            name: "StepgateProbe",
+            dependencies: ["StepgateHTTP", "StepgateCore", "StepgateCrypto", "StepgateTestSupport", "CYAML"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "stepgate",
-            dependencies: ["StepgateServer", "StepgateStore", "StepgateCore", "StepgateCrypto"],
+            dependencies: ["StepgateServer", "StepgateProbe", "StepgateStore", "StepgateCore", "StepgateCrypto"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -82,6 +90,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "StepgateHTTPTests", dependencies: ["StepgateHTTP", "StepgateCore"], swiftSettings: strict),
+        .testTarget(
+            name: "StepgateProbeTests",
+            dependencies: ["StepgateProbe", "StepgateHTTP", "StepgateCore", "StepgateCrypto"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "StepgateServerTests",
             dependencies: [

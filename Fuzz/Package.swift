@@ -15,6 +15,7 @@ let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let crypto = Target.Dependency.product(name: "StepgateCrypto", package: root)
 let core = Target.Dependency.product(name: "StepgateCore", package: root)
 let http = Target.Dependency.product(name: "StepgateHTTP", package: root)
+let probe = Target.Dependency.product(name: "StepgateProbe", package: root)
 
 /// One libFuzzer executable: `-parse-as-library` because it exports
 /// `LLVMFuzzerTestOneInput` instead of having a `main`.
@@ -45,5 +46,8 @@ let package = Package(
         fuzzer("FuzzConfig", [core]),
         fuzzer("FuzzCBOR", [crypto]),
         fuzzer("FuzzWebAuthn", [core, crypto]),
+        fuzzer("FuzzProbeTarget", [probe]),
+        fuzzer("FuzzProbeHTML", [probe]),
+        fuzzer("FuzzProbeChallenge", [probe]),
     ]
 )

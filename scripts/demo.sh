@@ -25,6 +25,15 @@ if [ ! -f "$credentials" ]; then
   umask 077
   printf 'password=%s\nsecret=%s\nuri=%s\n' "$password" "$secret" "$uri" > "$credentials"
 fi
+# The probe's public client and a second user (examples/probe-stepgate.yaml, docs/probe.md), once.
+if ! grep -q '^second_password=' "$credentials"; then
+  second_password=$(python3 -c 'import secrets; print(secrets.token_urlsafe(12))')
+  second_secret=$(python3 -c 'import base64, os; print(base64.b32encode(os.urandom(20)).decode())')
+  printf '%s\n' "$second_password" | "$bin" user add demo2 --data "$data" >/dev/null
+  "$bin" factor add demo2 totp --secret "$second_secret" --data "$data" >/dev/null
+  "$bin" client add probe --public --redirect-uri "$issuer/probe/callback" --data "$data" >/dev/null
+  (umask 077; printf 'second_password=%s\nsecond_secret=%s\n' "$second_password" "$second_secret" >> "$credentials")
+fi
 password=$(sed -n 's/^password=//p' "$credentials")
 secret=$(sed -n 's/^secret=//p' "$credentials")
 uri=$(sed -n 's/^uri=//p' "$credentials")
@@ -57,6 +66,8 @@ cat <<MSG
   that verifies you (aal3).
   The policy is examples/policy.conf; see why with
     $bin audit tail --data $data
+  Probe it (second user demo2, client probe; examples/probe-stepgate.yaml expects port 8080):
+    eval "\$(scripts/probe-env.sh $data)"; $bin probe --target examples/probe-stepgate.yaml
 
   Discovery:      $issuer/.well-known/openid-configuration
   Data folder:    $data (delete it to start over)

@@ -18,9 +18,10 @@ cd "$(dirname "$0")/.."
 declare -A max_len=(
     [FuzzJSON]=4096 [FuzzBase]=1024 [FuzzJWS]=4096 [FuzzJWK]=4096
     [FuzzPassword]=320 [FuzzForm]=4096 [FuzzHeaders]=4096 [FuzzConfig]=4096
-    [FuzzCBOR]=4096 [FuzzWebAuthn]=4096
+    [FuzzCBOR]=4096 [FuzzWebAuthn]=4096 [FuzzProbeTarget]=4096 [FuzzProbeHTML]=8192 [FuzzProbeChallenge]=2048
 )
-targets=(FuzzJSON FuzzBase FuzzJWS FuzzJWK FuzzPassword FuzzForm FuzzHeaders FuzzConfig FuzzCBOR FuzzWebAuthn)
+targets=(FuzzJSON FuzzBase FuzzJWS FuzzJWK FuzzPassword FuzzForm FuzzHeaders FuzzConfig FuzzCBOR FuzzWebAuthn
+    FuzzProbeTarget FuzzProbeHTML FuzzProbeChallenge)
 
 build=Fuzz/.build
 mkdir -p "$build/fuzz-crashes" "$build/fuzz-logs"

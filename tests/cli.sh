@@ -39,7 +39,7 @@ export STEPGATE_PASSWORD_MEMORY_KIB=64 STEPGATE_PASSWORD_ITERATIONS=1
 
 check "help" 0 "$bin" --help
 contains "help lists serve" out "serve"
-for sub in serve user factor client keys audit policy notify; do check "$sub --help" 0 "$bin" $sub --help; done
+for sub in serve user factor client keys audit policy notify probe; do check "$sub --help" 0 "$bin" $sub --help; done
 check "no command" 2 "$bin"
 one_line "no command"
 check "unknown command" 2 "$bin" frobnicate
@@ -195,6 +195,31 @@ check "notify file sink" 0 env STEPGATE_DELIVERY_SMS=file:"$work/sms.jsonl" \
   "$bin" notify test --channel sms --to +4915112345678 --data "$data"
 contains "notify file sink wrote" sms.jsonl '"to":"+4915112345678"'
 if [ "$(stat -c %a "$work/sms.jsonl")" = 600 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL sink mode"; fi
+
+# stepgate probe: usage and target-file errors are 2, a failed case is 1, reports are written.
+check "probe without target" 2 "$bin" probe
+one_line "probe without target"
+check "probe unknown case" 2 "$bin" probe --only nothing.here --list
+contains "probe names the pattern" err "no case matches nothing.here"
+check "probe list" 0 "$bin" probe --list --only 'code.*,pkce.missing'
+contains "probe lists cases" out "code.replay"
+check "probe missing file" 2 "$bin" probe --target "$work/nowhere.yaml"
+printf 'issuer: ftp://x\nclient: {id: c}\nuser: {username: u, password: inline-probe-secret}\nextra: 1\n' >"$work/bad.yaml"
+check "probe bad target" 2 "$bin" probe --target "$work/bad.yaml"
+contains "probe names the key and line" err "extra (line 4): unknown key"
+if grep -q "inline-probe-secret" "$work/err" "$work/out"; then failed=$((failed + 1)); echo "FAIL probe echoed a secret"; else passed=$((passed + 1)); fi
+check "probe unset variable" 2 env -u PROBE_CLI_PASSWORD "$bin" probe --list --target /dev/stdin <<'YAML'
+issuer: http://127.0.0.1:1
+client: {id: c, redirect_uri: "http://127.0.0.1:1/cb"}
+user: {username: u, password_env: PROBE_CLI_PASSWORD}
+YAML
+contains "probe names the variable" err "PROBE_CLI_PASSWORD is not set"
+printf 'issuer: http://127.0.0.1:1\nclient: {id: c, redirect_uri: "http://127.0.0.1:1/cb"}\nuser: {username: u, password: inline-probe-secret}\n' >"$work/closed.yaml"
+check "probe failing case" 1 "$bin" probe --target "$work/closed.yaml" --only code.replay --junit "$work/junit.xml" --out "$work/reports"
+contains "probe reports the failure" err "FAIL  code.replay"
+contains "probe writes junit" junit.xml 'failures="1"'
+contains "probe writes the json report" reports/report.json '"status" : "fail"'
+if grep -rq "inline-probe-secret" "$work/err" "$work/junit.xml" "$work/reports"; then failed=$((failed + 1)); echo "FAIL probe leaked a secret"; else passed=$((passed + 1)); fi
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -26,9 +26,10 @@ enum Help {
           policy explain FILE K=V... why a described request gets its decision (what-if)
           notify test --channel C --to R
                                      send one test message through the outbox (check delivery settings)
+          probe --target FILE        attack a step-up deployment with the probe's cases; reports what held
           version                    print the version
 
-        Every command takes --config FILE, --data DIR and --help.
+        Every command but probe takes --config FILE and --data DIR; every command takes --help.
         """
 
     static let serve = """
@@ -107,5 +108,27 @@ enum Help {
           --channel email|sms  which transport to use
           --to RECIPIENT       an e-mail address (local@domain.tld) or an E.164 number (+4915112345678)
         \(commonFlags)
+        """
+
+    static let probe = """
+        usage: stepgate probe --target FILE [--only IDS] [--skip IDS] [--list] [--json FILE] [--junit FILE]
+                              [--out DIR] [--max-wait SECONDS]
+
+          Runs the probe's cases against the provider and resources FILE describes (YAML; see
+          docs/probe.md) as a real client would, and reports what held. Progress goes to standard
+          error; secrets from the file or the environment are never printed.
+
+          --target FILE       the target description (required, except with --list)
+          --only IDS          run only these cases: IDs and prefixes, comma-separated (code.replay,pkce.*)
+          --skip IDS          leave these cases out (same form); wins over --only
+          --list              list the cases (with --target, which would be skipped and why), run nothing
+          --json FILE         write the JSON report to FILE
+          --junit FILE        write JUnit XML to FILE
+          --out DIR           write every report format into DIR (report.json, junit.xml)
+          --max-wait SECONDS  longest single wait, for a TOTP step or an expiring flow (default 40)
+          --help              show this help
+
+        Exit status: 0 when no case failed (skipped ones and checklists for a person included),
+        1 when a case failed, 2 for a wrong command line or target file.
         """
 }

@@ -19,6 +19,9 @@ struct Stepgate {
             Output.error("stepgate: \(error.message)")
             if let help = error.help { Output.error(help) }
             exit(2)
+        } catch let problems as TargetFileProblems {
+            for line in problems.lines { Output.error("stepgate: \(line)") }
+            exit(2)
         } catch let failure as ReportedFailure {
             for line in failure.lines { Output.error("stepgate: \(line)") }
             exit(1)
@@ -43,6 +46,7 @@ struct Stepgate {
         case "audit": try AuditCommands.run(rest)
         case "policy": try Commands.policy(rest)
         case "notify": try NotifyCommands.run(rest)
+        case "probe": try ProbeCommand.run(rest)
         case "help", "--help", "-h": Output.print(Help.main)
         case "version", "--version": Output.print("stepgate \(Help.version)")
         default: throw UsageError("unknown command '\(command)'", help: Help.main)

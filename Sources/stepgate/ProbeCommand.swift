@@ -1,0 +1,137 @@
+import Foundation
+import StepgateProbe
+
+/// `stepgate probe`: reads a target description, runs the selected cases, writes the reports.
+///
+/// Exit status: 0 when no case failed (skipped ones and checklists for a person included),
+/// 1 when one did, 2 for a wrong command line or an unusable target file.
+enum ProbeCommand {
+    static func run(_ raw: [String]) throws {
+        let help = Help.probe
+        let arguments = try Arguments(
+            raw,
+            valued: ["target", "only", "skip", "json", "junit", "out", "max-wait"],
+            switches: ["list"],
+            help: help
+        )
+        if arguments.wantsHelp { return Output.print(help) }
+        guard arguments.positionals.isEmpty else {
+            throw UsageError("probe takes no positional arguments", help: help)
+        }
+        let selection = CaseSelection(
+            only: try arguments.value("only", help: help),
+            skip: try arguments.value("skip", help: help)
+        )
+        let catalogue = CaseCatalogue.all
+        let unknown = selection.unmatched(in: catalogue.map(\.info.id))
+        guard unknown.isEmpty else {
+            throw UsageError(
+                "no case matches \(unknown.joined(separator: ", ")) (see --list)",
+                help: nil
+            )
+        }
+        var options = RunOptions(selection: selection)
+        if let text = try arguments.value("max-wait", help: help) {
+            guard let seconds = Double(text), seconds >= 0, seconds <= 600 else {
+                throw UsageError("--max-wait: expected seconds from 0 to 600", help: help)
+            }
+            options.maxWait = seconds
+        }
+        let targetPath = try arguments.value("target", help: help)
+        let target = try targetPath.map(loadTarget)
+        if arguments.switches.contains("list") {
+            return list(catalogue, selection, target, options)
+        }
+        guard let target else { throw UsageError("--target FILE is required", help: help) }
+
+        let outputs = try reportOutputs(arguments, help: help)
+        let runner = ProbeRunner(
+            target: target,
+            cases: catalogue,
+            options: options,
+            progress: TerminalProgress()
+        )
+        guard !runner.selected.isEmpty else {
+            throw UsageError("the selection leaves no case to run", help: nil)
+        }
+        let report = try runner.run()
+        for (writer, path) in outputs {
+            try writer.write(report, to: path)
+        }
+        if report.hasFailures {
+            throw ReportedFailure(lines: [
+                "probe: \(report.summary.failed) of \(report.summary.total) cases failed"
+            ])
+        }
+    }
+
+    /// The target file, or every problem in it (exit status 2).
+    private static func loadTarget(_ path: String) throws -> TargetDescription {
+        do {
+            return try TargetDescription.load(
+                path: path,
+                environment: ProcessInfo.processInfo.environment
+            )
+        } catch {
+            throw TargetFileProblems(lines: error.problems.map { "\(path): \($0)" })
+        }
+    }
+
+    /// The report files asked for: `--json`, `--junit`, and every format into `--out DIR`.
+    private static func reportOutputs(_ arguments: Arguments, help: String) throws -> [(
+        any ReportWriter, String
+    )] {
+        var outputs: [(any ReportWriter, String)] = []
+        if let path = try arguments.value("json", help: help) {
+            outputs.append((JSONReportWriter(), path))
+        }
+        if let path = try arguments.value("junit", help: help) {
+            outputs.append((JUnitReportWriter(), path))
+        }
+        if let directory = try arguments.value("out", help: help) {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: directory,
+                    withIntermediateDirectories: true
+                )
+            } catch {
+                throw UsageError("--out: \(directory) cannot be created", help: nil)
+            }
+            for writer in ReportFormats.standard {
+                outputs.append(
+                    (writer, (directory as NSString).appendingPathComponent(writer.fileName))
+                )
+            }
+        }
+        return outputs
+    }
+
+    /// One line per selected case: ID, category, title, and with a target whether it would be skipped.
+    private static func list(
+        _ cases: [any ProbeCase],
+        _ selection: CaseSelection,
+        _ target: TargetDescription?,
+        _ options: RunOptions
+    ) {
+        let chosen = cases.filter { selection.includes($0.info.id) }
+        let width = chosen.map(\.info.id.count).max() ?? 0
+        for probeCase in chosen {
+            let info = probeCase.info
+            var line =
+                info.id.padding(toLength: width + 2, withPad: " ", startingAt: 0) + info.title
+            if let target,
+                let missing = info.needs.lazy.compactMap({
+                    $0.missing(in: target, options: options)
+                }).first
+            {
+                line += "  [skipped: \(missing)]"
+            }
+            Output.print(line)
+        }
+    }
+}
+
+/// A target file that cannot be used: each line printed, exit status 2.
+struct TargetFileProblems: Error {
+    let lines: [String]
+}
