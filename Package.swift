@@ -65,6 +65,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(
+            name: "StepgateProbe",
+            dependencies: ["StepgateHTTP", "StepgateCore", "StepgateCrypto"],
+            path: "Sources/StepgateProbe",
+            swiftSettings: strict
+        ),
+
         // A software WebAuthn authenticator, for the tests and the probe; never part of the server.
         .target(name: "StepgateTestSupport", dependencies: ["StepgateCore", "StepgateCrypto"], swiftSettings: strict),
 
@@ -88,6 +95,11 @@ let package = Package(
                 "StepgateServer", "StepgateHTTP", "StepgateStore", "StepgateCore", "StepgateCrypto",
                 "StepgateTestSupport",
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "StepgateProbeTests",
+            dependencies: ["StepgateProbe", "StepgateHTTP", "StepgateCore"],
             swiftSettings: strict
         ),
     ]
