@@ -75,32 +75,41 @@ enum FaultSocket {
         return (descriptor, 0)
     }
 
-    /// A connection to `host`:`port`, waiting at most `timeout`; `wake` ends the wait early.
+    /// A connection to `host`:`port`, waiting at most `timeout` in all; `wake` ends the wait early.
     ///
-    /// `host` may be a name; it is resolved here, on the calling thread.
+    /// `host` may be a name; it is resolved here, on the calling thread, and each address it
+    /// resolves to is tried in turn (`localhost` may give `::1` before `127.0.0.1`).
     static func connect(host: String, port: Int, timeout: Duration, wake: FaultWake) -> Connected {
         var hints = addrinfo()
         hints.ai_flags = AI_NUMERICSERV
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var found: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, String(port), &hints, &found) == 0, let info = found else {
-            return .failed(errno: EHOSTUNREACH)
-        }
+        guard getaddrinfo(host, String(port), &hints, &found) == 0 else { return .failed(errno: EHOSTUNREACH) }
         defer { freeaddrinfo(found) }
 
-        let descriptor = socket(info.pointee.ai_family, streamType, 0)
-        guard descriptor >= 0 else { return .failed(errno: errno) }
-        // Safety: ai_addr and ai_addrlen describe one address owned by `found` until freeaddrinfo.
-        if Glibc.connect(descriptor, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 {
-            return .socket(descriptor)
+        let deadline = ContinuousClock.now + timeout
+        var outcome = Connected.failed(errno: EHOSTUNREACH)
+        var next = found
+        while let info = next {
+            // Safety: each addrinfo, its ai_addr and ai_next belong to `found` until freeaddrinfo.
+            outcome = attempt(info.pointee, deadline: deadline, wake: wake)
+            if case .failed = outcome { next = info.pointee.ai_next } else { break }
         }
+        return outcome
+    }
+
+    /// One non-blocking connect to the address of `info`.
+    private static func attempt(_ info: addrinfo, deadline: ContinuousClock.Instant, wake: FaultWake) -> Connected {
+        let descriptor = socket(info.ai_family, streamType, 0)
+        guard descriptor >= 0 else { return .failed(errno: errno) }
+        if Glibc.connect(descriptor, info.ai_addr, info.ai_addrlen) == 0 { return .socket(descriptor) }
         guard errno == EINPROGRESS else {
             let code = errno
             Glibc.close(descriptor)
             return .failed(errno: code)
         }
-        switch FaultWait.until(descriptor, Int16(POLLOUT), wake: wake, deadline: .now + timeout) {
+        switch FaultWait.until(descriptor, Int16(POLLOUT), wake: wake, deadline: deadline) {
         case .ready:
             var problem: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)

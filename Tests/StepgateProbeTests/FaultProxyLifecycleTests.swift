@@ -120,6 +120,19 @@ import Testing
         #expect(proxy.counters.resets == 1)
     }
 
+    @Test func targetByName_triesEachAddressItResolvesTo() throws {
+        let server = try FaultTestServer()
+        // The test server listens on 127.0.0.1 only; `localhost` may resolve to ::1 first.
+        let proxy = FaultProxy(targetHost: "localhost", targetPort: server.port)
+        try proxy.start()
+        let client = try FaultTestClient(port: proxy.port)
+
+        client.send([4, 2])
+
+        #expect(client.receive(count: 2).bytes == [4, 2])
+        #expect(proxy.counters.upstreamFailures == 0)
+    }
+
     @Test func unreachableTarget_resetsTheClientAndCounts() throws {
         let closedPort = try Self.unusedPort()
         let proxy = FaultProxy(targetHost: "127.0.0.1", targetPort: closedPort)
