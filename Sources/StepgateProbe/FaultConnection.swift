@@ -1,5 +1,3 @@
-import Synchronization
-
 /// How the proxy closes a connection's two sockets: with RST (`SO_LINGER` 0) or an orderly FIN.
 struct FaultEnding: Sendable, Equatable {
     var resetClient = false
@@ -14,8 +12,8 @@ struct FaultEnding: Sendable, Equatable {
 /// One accepted client connection and its connection to the target: two pumps, one per
 /// direction, and the descriptors they share.
 ///
-/// `run` owns the descriptors: it connects, runs the request pump on its own thread and the
-/// response pump on a second one, joins that, and closes everything. A pump that must end the
+/// `run` owns the descriptors: it connects, runs the request pump on the connection's thread and
+/// the response pump on a second one, joins that, and closes everything. A pump that must end the
 /// whole connection (a reset, a drop, a broken peer) calls `end`, which wakes the other pump.
 final class FaultConnection: Sendable {
     /// The connection's number, counted from 0 per proxy; it picks the random streams.
@@ -29,25 +27,30 @@ final class FaultConnection: Sendable {
     /// Counters and the descriptor ledger.
     let state: FaultProxyState
     private let target: (host: String, port: Int)
-    private let ending = Mutex<FaultEnding?>(nil)
+    private let ending = FaultLocked<FaultEnding?>(nil)
 
     /// The longest wait for the target to accept a connection.
     static let connectTimeout = Duration.seconds(10)
 
-    init(
-        number: Int,
-        client: Int32,
-        endEvent: FaultEvent,
-        stopEvent: FaultEvent,
-        target: (host: String, port: Int),
-        state: FaultProxyState
-    ) {
+    /// What every connection of one running proxy shares.
+    struct Context: Sendable {
+        /// Where connections go.
+        let target: (host: String, port: Int)
+        /// Fires once the proxy stops.
+        let stopEvent: FaultEvent
+        /// The plan for new connections, counters and the descriptor ledger.
+        let state: FaultProxyState
+    }
+
+    /// Connection `number` from `client`, ended early by `endEvent`; it follows the plan in
+    /// force now, on the accept thread.
+    init(number: Int, client: Int32, endEvent: FaultEvent, context: Context) {
         self.number = number
         self.client = client
-        self.plan = state.plan
-        self.wake = FaultWake(proxy: stopEvent, connection: endEvent)
-        self.target = target
-        self.state = state
+        self.plan = context.state.plan
+        self.wake = FaultWake(proxy: context.stopEvent, connection: endEvent)
+        self.target = context.target
+        self.state = context.state
     }
 
     /// Ends the whole connection; the first call decides how the sockets close.

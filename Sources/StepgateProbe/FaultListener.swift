@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 
 /// A running fault proxy: the listening socket, the accept thread, and the connection threads.
 ///
@@ -12,12 +11,12 @@ final class FaultListener: Sendable {
     private let stopEvent: FaultEvent
     private let target: (host: String, port: Int)
     private let state: FaultProxyState
-    private let acceptThread = Mutex<FaultThread?>(nil)
+    private let acceptThread = FaultLocked<FaultThread?>(nil)
     /// Connection threads not joined yet, by connection number.
-    private let connections = Mutex<[Int: FaultThread]>([:])
+    private let connections = FaultLocked<[Int: FaultThread]>([:])
     /// Numbers of connections whose thread has finished its work and can be joined.
-    private let finished = Mutex<[Int]>([])
-    private let nextNumber = Mutex(0)
+    private let finished = FaultLocked<[Int]>([])
+    private let nextNumber = FaultLocked(0)
 
     /// Binds, then starts accepting on a new thread.
     init(target: (host: String, port: Int), state: FaultProxyState) throws(FaultProxyError) {
@@ -90,14 +89,8 @@ final class FaultListener: Sendable {
             state.close(client, reset: true)
             return
         }
-        let connection = FaultConnection(
-            number: number,
-            client: client,
-            endEvent: endEvent,
-            stopEvent: stopEvent,
-            target: target,
-            state: state
-        )
+        let context = FaultConnection.Context(target: target, stopEvent: stopEvent, state: state)
+        let connection = FaultConnection(number: number, client: client, endEvent: endEvent, context: context)
         do {
             let thread = try FaultThread.start { [self] in
                 connection.run()

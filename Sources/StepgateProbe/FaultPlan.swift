@@ -106,7 +106,9 @@ public struct FaultPlan: Sendable, Equatable {
     public struct DropResponse: Sendable, Equatable {
         /// How the client's connection ends: an orderly close (FIN) or a reset (RST).
         public enum Ending: String, Sendable, Hashable {
+            /// An orderly close: the client reads end of stream.
             case close
+            /// A reset: the client reads `ECONNRESET`.
             case reset
         }
 

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A TCP proxy on 127.0.0.1 in front of one target that degrades the network on purpose.
 ///
 /// Point a client at `127.0.0.1:port` instead of the target; each connection it accepts is
@@ -16,7 +14,7 @@ public final class FaultProxy: Sendable {
     private let target: (host: String, port: Int)
     /// Shared with the proxy's threads; internal so tests can see the descriptors it holds.
     let state: FaultProxyState
-    private let running = Mutex<FaultListener?>(nil)
+    private let running = FaultLocked<FaultListener?>(nil)
 
     /// A stopped proxy that will forward to `host`:`port` (a name or a numeric address).
     public init(targetHost host: String, targetPort port: Int, plan: FaultPlan = FaultPlan()) {

@@ -1,14 +1,12 @@
-import Synchronization
-
 /// What a fault proxy's threads share and what outlives a stop: the plan for new connections,
 /// the counters, and the descriptors open.
 final class FaultProxyState: Sendable {
-    private let currentPlan: Mutex<FaultPlan>
-    private let counters = Mutex(FaultCounters())
-    private let descriptors = Mutex<Set<Int32>>([])
+    private let currentPlan: FaultLocked<FaultPlan>
+    private let counters = FaultLocked(FaultCounters())
+    private let descriptors = FaultLocked<Set<Int32>>([])
 
     init(plan: FaultPlan) {
-        currentPlan = Mutex(plan)
+        currentPlan = FaultLocked(plan)
     }
 
     /// The plan that connections accepted from now on follow.

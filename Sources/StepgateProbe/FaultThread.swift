@@ -1,11 +1,10 @@
 import Glibc
-import Synchronization
 
 /// A POSIX thread running one closure, which can be joined: the fault proxy's `stop()` returns
 /// only after every thread it started has ended.
 final class FaultThread: Sendable {
     private let handle: pthread_t
-    private let joined = Mutex(false)
+    private let joined = FaultLocked(false)
 
     private init(handle: pthread_t) {
         self.handle = handle

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Where the load driver reads the time; injected so tests need no sleeping.
 ///
 /// `now` is monotonic time since an arbitrary origin: only differences mean anything.
@@ -12,6 +10,7 @@ public protocol LoadClock: Sendable {
 public struct MonotonicLoadClock: LoadClock {
     private let origin = ContinuousClock.now
 
+    /// A clock whose origin is now.
     public init() {}
 
     public var now: Duration {
@@ -21,13 +20,13 @@ public struct MonotonicLoadClock: LoadClock {
 
 /// A clock that moves only when told to; for tests, never for a real run.
 ///
-/// Safe to share across threads: the time sits behind a `Mutex`.
+/// Safe to share across threads: the time sits behind a lock.
 public final class ManualLoadClock: LoadClock {
-    private let current: Mutex<Duration>
+    private let current: FaultLocked<Duration>
 
     /// A clock stopped at `start`.
     public init(_ start: Duration = .zero) {
-        current = Mutex(start)
+        current = FaultLocked(start)
     }
 
     public var now: Duration {

@@ -48,7 +48,7 @@ public final class LoadDriver: Sendable {
         broken.store(0, ordering: .relaxed)
 
         let origin = clock.now
-        let recorders = Mutex<[Int: LoadRecorder]>([:])
+        let recorders = FaultLocked<[Int: LoadRecorder]>([:])
         var threads: [FaultThread] = []
         for user in 0..<plan.users {
             do {
@@ -105,10 +105,7 @@ public final class LoadDriver: Sendable {
             let warmUp = start < warmUpEnd
             recorder.record(
                 sample,
-                span: (start - origin, end - origin),
-                user: user,
-                iteration: iteration,
-                warmUp: warmUp
+                of: .init(user: user, number: iteration, start: start - origin, end: end - origin, isWarmUp: warmUp)
             )
             started.add(1, ordering: .relaxed)
             if !sample.succeeded { failed.add(1, ordering: .relaxed) }

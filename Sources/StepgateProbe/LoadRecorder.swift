@@ -10,24 +10,34 @@ struct LoadRecorder: Sendable {
     private(set) var firstStart: Duration?
     private(set) var lastEnd: Duration?
 
-    /// Records one sample of `user`'s iteration; `warmUp` samples only count as such.
-    mutating func record(
-        _ sample: LoadSample,
-        span: (start: Duration, end: Duration),
-        user: Int,
-        iteration: Int,
-        warmUp: Bool
-    ) {
+    /// Where and when one sample was taken.
+    struct Iteration {
+        /// The virtual user, from 0.
+        var user: Int
+        /// The user's iteration, from 0, warm-up included.
+        var number: Int
+        /// When the operation was called and when it returned, since the run started.
+        var start: Duration
+        var end: Duration
+        /// Whether it began during the warm-up: then only its broken invariant counts.
+        var isWarmUp: Bool
+    }
+
+    /// Records the `sample` that `iteration` returned.
+    mutating func record(_ sample: LoadSample, of iteration: Iteration) {
         if let note = sample.invariantBroken {
             violationCount += 1
             if violations.count < LoadResult.keptViolations {
-                violations.append(.init(user: user, iteration: iteration, time: span.start, note: note))
+                violations.append(
+                    .init(user: iteration.user, iteration: iteration.number, time: iteration.start, note: note)
+                )
             }
         }
-        guard !warmUp else {
+        guard !iteration.isWarmUp else {
             warmUpSamples += 1
             return
         }
+        let span = (start: iteration.start, end: iteration.end)
         let latency = max(sample.latency ?? (span.end - span.start), .zero)
         latencies.append(latency)
         histogram.record(latency)

@@ -7,11 +7,17 @@
 public struct LoadResult: Sendable, Equatable {
     /// Latency statistics of the measured samples; all zero when there were none.
     public struct Latencies: Sendable, Equatable {
+        /// The fastest sample.
         public var min: Duration = .zero
+        /// The arithmetic mean.
         public var mean: Duration = .zero
+        /// The median: half the samples took at most this long.
         public var p50: Duration = .zero
+        /// 90% of the samples took at most this long.
         public var p90: Duration = .zero
+        /// 99% of the samples took at most this long.
         public var p99: Duration = .zero
+        /// The slowest sample.
         public var max: Duration = .zero
 
         /// All zero.

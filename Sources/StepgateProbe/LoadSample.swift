@@ -6,6 +6,7 @@
 public struct LoadSample: Sendable, Equatable {
     /// Success, or a failure of a named kind.
     public enum Outcome: Sendable, Equatable {
+        /// The flow completed as it should.
         case success
         /// A short, stable name for the kind of failure (`http_503`, `timeout`,
         /// `refused_step_up`), counted per kind.

@@ -1,7 +1,6 @@
 import Foundation
 import StepgateCore
 import StepgateHTTP
-import Synchronization
 import Testing
 
 @testable import StepgateProbe
@@ -11,7 +10,7 @@ import Testing
 @Suite struct FaultDropResponseTests {
     /// Transfers performed, counted across the server's threads.
     private final class Ledger: Sendable {
-        private let count = Mutex(0)
+        private let count = FaultLocked(0)
 
         var total: Int { count.withLock { $0 } }
 

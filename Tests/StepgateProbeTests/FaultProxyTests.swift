@@ -118,6 +118,30 @@ import Testing
         }
     }
 
+    @Test(arguments: [UInt64(1), 2, 3])
+    func resetProbability_repeatsWithTheSeed(seed: UInt64) throws {
+        var plan = FaultPlan()
+        plan.seed = seed
+        plan.reset = FaultPlan.Reset(probability: 0.4)
+        let (_, proxy) = try proxied(plan)
+
+        // One small message per connection is one chunk each way: connection n resets when the
+        // first draw of its request stream, or else of its response stream, hits.
+        var observed: [Bool] = []
+        var predicted: [Bool] = []
+        for number in 0..<10 {
+            let client = try FaultTestClient(port: proxy.port)
+            client.send(Array("step-up".utf8))
+            observed.append(client.receive(count: 7).ending == .reset)
+            var request = FaultRandom(seed: seed, connection: number, direction: .request)
+            var response = FaultRandom(seed: seed, connection: number, direction: .response)
+            predicted.append(request.chance(0.4) || response.chance(0.4))
+        }
+
+        #expect(observed == predicted)
+        #expect(proxy.counters.resets == predicted.filter { $0 }.count)
+    }
+
     @Test func stallForever_holdsTheResponseAfterItsBytesWithoutClosing() throws {
         var plan = FaultPlan()
         plan.stall = FaultPlan.Stall(direction: .response, afterBytes: 5)

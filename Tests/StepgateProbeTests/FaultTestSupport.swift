@@ -1,9 +1,10 @@
 import Foundation
 import Glibc
-import Synchronization
+
+@testable import StepgateProbe
 
 /// A TCP server on 127.0.0.1 for the fault proxy tests, in plain blocking POSIX calls (none of
-/// the proxy's own socket code): it keeps every byte it receives and, when `echo` is set, sends
+/// the proxy's own socket code; only its TSan-visible lock): it keeps every byte it receives and, when `echo` is set, sends
 /// each chunk straight back. It notes how each connection ended: end of stream or reset.
 final class FaultTestServer: Sendable {
     /// How a connection to the server ended.
@@ -16,7 +17,7 @@ final class FaultTestServer: Sendable {
     let port: Int
     private let listener: Int32
     private let echo: Bool
-    private let state = Mutex(State())
+    private let state = FaultLocked(State())
     private let finished = DispatchGroup()
 
     private struct State {

@@ -1,4 +1,3 @@
-import Synchronization
 import Testing
 
 @testable import StepgateProbe
@@ -100,7 +99,7 @@ import Testing
     }
 
     @Test func perUser_givesEachUserItsOwnOperation() throws {
-        let made = Mutex<[Int]>([])
+        let made = FaultLocked<[Int]>([])
         let driver = LoadDriver(plan: LoadPlan(users: 3, limit: .iterations(5)))
 
         let result = try driver.run(perUser: { user in
@@ -125,7 +124,7 @@ import Testing
     }
 
     @Test func invalidPlan_throwsBeforeRunningAnything() {
-        let called = Mutex(false)
+        let called = FaultLocked(false)
         let driver = LoadDriver(plan: LoadPlan(users: 0, limit: .iterations(0), warmUp: .seconds(-1)))
 
         #expect {
