@@ -103,6 +103,7 @@ enum FaultSocket {
     private static func attempt(_ info: addrinfo, deadline: ContinuousClock.Instant, wake: FaultWake) -> Connected {
         let descriptor = socket(info.ai_family, streamType, 0)
         guard descriptor >= 0 else { return .failed(errno: errno) }
+        // Safety: ai_addr points at ai_addrlen bytes that the caller keeps alive for this call.
         if Glibc.connect(descriptor, info.ai_addr, info.ai_addrlen) == 0 { return .socket(descriptor) }
         guard errno == EINPROGRESS else {
             let code = errno

@@ -76,9 +76,23 @@ public final class LoadDriver: Sendable {
         cancelled.store(true, ordering: .relaxed)
     }
 
-    /// Counts of the current (or last) run so far, readable from any thread while it runs.
-    public var progress: (iterations: Int, failures: Int, violations: Int) {
-        (started.load(ordering: .relaxed), failed.load(ordering: .relaxed), broken.load(ordering: .relaxed))
+    /// Counts of a run so far, for a live progress line; warm-up iterations included.
+    public struct Progress: Sendable, Equatable {
+        /// Iterations finished.
+        public var iterations: Int
+        /// Of those, the failures.
+        public var failures: Int
+        /// Of those, the ones that saw an invariant broken.
+        public var violations: Int
+    }
+
+    /// The current (or last) run's counts so far, readable from any thread while it runs.
+    public var progress: Progress {
+        Progress(
+            iterations: started.load(ordering: .relaxed),
+            failures: failed.load(ordering: .relaxed),
+            violations: broken.load(ordering: .relaxed)
+        )
     }
 
     private func runUser(_ user: Int, origin: Duration, operation: () throws -> LoadSample) -> LoadRecorder {
