@@ -93,9 +93,7 @@ extension Provider {
 
         let amount = policy.amount(of: action, in: policyRequest)
         let assessment = riskEngine.evaluate(riskInput(context, action: action, amount: amount?.value))
-        guard let requirement = policy.evaluate(policyRequest, riskScore: assessment.score) else {
-            return (.deny(reason: "no_action"), nil, assessment)
-        }
+        let requirement = policy.evaluate(policyRequest, action: action, riskScore: assessment.score)
         if assessment.denied { return (.deny(reason: "network_denied"), requirement, assessment) }
         if let denial = requirement.denial {
             return (.deny(reason: PolicyExplanation.code(denial)), requirement, assessment)
