@@ -60,10 +60,6 @@ extension Provider {
             clientAddress: address,
             geo: geolocation(address, requestID: request.requestID),
             deviceIDHash: deviceIDHash,
-            fingerprint: DeviceFingerprint.compute(
-                userAgent: forwarded.userAgent,
-                acceptLanguage: forwarded.acceptLanguage
-            ),
             requestID: request.requestID,
             now: now
         )

@@ -32,9 +32,13 @@ struct DecisionContext: Sendable {
     let geo: GeoLocation?
     /// SHA-256 of the device cookie's value; nil when the request carries none.
     let deviceIDHash: [UInt8]?
-    let fingerprint: String
     let requestID: String
     let now: Date
+
+    /// The request's device fingerprint; worked out only when a known device is compared.
+    var fingerprint: String {
+        DeviceFingerprint.compute(userAgent: forwarded.userAgent, acceptLanguage: forwarded.acceptLanguage)
+    }
 }
 
 extension Provider {
