@@ -9,12 +9,12 @@ extension SQLiteStore {
 
     /// `device(userID:deviceIDHash:)` on a borrowed connection.
     static func device(userID: String, deviceIDHash: [UInt8], on connection: SQLiteConnection) throws -> DeviceRecord? {
-        try connection.queryFirst(
-            "SELECT \(Self.deviceColumns) FROM risk_devices WHERE user_id = ?1 AND device_id_hash = ?2",
-            [.text(userID), .blob(deviceIDHash)],
-            Self.deviceRecord
-        )
+        try connection.queryFirst(Self.deviceSQL, [.text(userID), .blob(deviceIDHash)], Self.deviceRecord)
     }
+
+    /// Built once: the statement cache is keyed by the text, and decisions read devices often.
+    private static let deviceSQL =
+        "SELECT \(deviceColumns) FROM risk_devices WHERE user_id = ?1 AND device_id_hash = ?2"
 
     /// Adds the device, or sets its fingerprint and last-seen time when it is known; the
     /// first-seen time never changes. Throws `StoreError(.conflict)` for an unknown user.
