@@ -6,10 +6,19 @@ import StepgateCrypto
 /// and the risk engine's microseconds per decision,
 /// for `make bench` to compare with `openssl speed ecdsap256` in the same run; and the cost of
 /// one policy decision (match, rules, transaction binding, decide) at 10, 100 and 1,000 actions.
+///
+/// `stepgate-bench [SECONDS] [decision]`: SECONDS (default 3) per figure; `decision` measures
+/// the decision handler alone, for profiling it.
 @main
 struct StepgateBench {
     static func main() throws {
-        let seconds = Double(CommandLine.arguments.dropFirst().first ?? "3") ?? 3
+        let arguments = CommandLine.arguments.dropFirst()
+        let seconds = Double(arguments.first ?? "3") ?? 3
+        if arguments.dropFirst().first == "decision" {
+            let decision = try DecisionBenchmark.microsecondsPerDecision(seconds: seconds)
+            print("decision_handler_us \((decision * 100).rounded() / 100)")
+            return
+        }
         let key = try ES256PrivateKey.generate()
         let message = Array(repeating: UInt8(ascii: "x"), count: 32)
         let signature = try key.sign(message)

@@ -98,7 +98,7 @@ public struct AssurancePolicy: Sendable {
         levels.last { level in
             guard !isIdle(level, lastSeen: lastSeen, now: now) else { return false }
             let counted = countedEvents(events, for: level, now: now, maxAge: maxAge)
-            return unmetSets(of: level, by: counted).isEmpty
+            return meetsEverySet(of: level, by: counted)
         }
     }
 
@@ -113,7 +113,7 @@ public struct AssurancePolicy: Sendable {
         maxAge: TimeInterval? = nil
     ) -> Date? {
         let counted = countedEvents(events, for: level, now: now, maxAge: maxAge)
-        guard unmetSets(of: level, by: counted).isEmpty else { return nil }
+        guard meetsEverySet(of: level, by: counted) else { return nil }
         return counted.map(\.time).max()
     }
 
@@ -130,7 +130,7 @@ public struct AssurancePolicy: Sendable {
         maxAge: TimeInterval? = nil
     ) -> [String] {
         let counted = countedEvents(events, for: level, now: now, maxAge: maxAge)
-        guard unmetSets(of: level, by: counted).isEmpty else { return [] }
+        guard meetsEverySet(of: level, by: counted) else { return [] }
         let chronological = counted.enumerated()
             .sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }
             .map(\.element.method)
@@ -210,6 +210,20 @@ extension AssurancePolicy {
         level.requirement.contains { set in set.contains { event.method.satisfies($0) } }
     }
 
+    /// Whether every requirement set of `level` gets its own method of `events`.
+    ///
+    /// Fewer distinct methods than sets can never give each set its own, so that case is
+    /// answered without the search (levels are tested several times per decision).
+    private func meetsEverySet(of level: AssuranceLevel, by events: [AuthenticationEvent]) -> Bool {
+        var methods: [AuthenticationMethod] = []
+        for event in events where !methods.contains(event.method) {
+            methods.append(event.method)
+            if methods.count >= level.requirement.count { break }
+        }
+        guard methods.count >= level.requirement.count else { return false }
+        return unmetSets(of: level, by: events).isEmpty
+    }
+
     /// The sets no distinct method of `events` can be given to, in requirement order.
     ///
     /// Each set gets its own method (a bipartite matching, found by a small exhaustive search:
@@ -224,10 +238,8 @@ extension AssurancePolicy {
         var methods: [AuthenticationMethod] = []
         for event in events where !methods.contains(event.method) { methods.append(event.method) }
         let sets = level.requirement
-        let order = sets.indices.sorted { left, right in
-            let (a, b) = (sets[left].subtracting(methods).count, sets[right].subtracting(methods).count)
-            return (a, left) < (b, right)
-        }
+        let newMethods = sets.map { $0.subtracting(methods).count }
+        let order = sets.indices.sorted { left, right in (newMethods[left], left) < (newMethods[right], right) }
         let candidates = order.map { index in
             methods.indices.filter { method in sets[index].contains { methods[method].satisfies($0) } }
         }

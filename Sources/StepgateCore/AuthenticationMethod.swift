@@ -78,9 +78,13 @@ public struct AuthenticationMethod: RawRepresentable, Hashable, Sendable, Codabl
 
     /// The parts of a composite (`hwk+pin` gives `hwk`, `pin`); a plain method is its own part.
     public var components: [AuthenticationMethod] {
-        guard rawValue.contains("+") else { return [self] }
+        guard isComposite else { return [self] }
         return rawValue.split(separator: "+").map { AuthenticationMethod(rawValue: String($0)) }
     }
+
+    /// Whether the value has a `+`. A byte test: Foundation's `contains` of a string searched
+    /// with locale rules, and levels test methods on every decision.
+    private var isComposite: Bool { rawValue.utf8.contains(UInt8(ascii: "+")) }
 
     /// Every kind of factor the parts prove.
     public var factors: Set<Factor> { Set(components.compactMap(\.factor)) }
@@ -88,6 +92,8 @@ public struct AuthenticationMethod: RawRepresentable, Hashable, Sendable, Codabl
     /// Whether an event of this method meets `required`: it proved every part of `required`.
     public func satisfies(_ required: AuthenticationMethod) -> Bool {
         if self == required { return true }
+        // Two plain methods are their own only parts: unequal, neither proves the other.
+        guard isComposite || required.isComposite else { return false }
         let parts = components
         return required.components.allSatisfy { parts.contains($0) }
     }

@@ -17,14 +17,48 @@ public enum DigestAlgorithm: String, Sendable, CaseIterable {
         }
     }
 
+    /// The implementation to pass to OpenSSL: fetched from the default provider once per
+    /// process. Given `EVP_sha256()` and the like, OpenSSL 3 fetches the implementation again on
+    /// every call (a name look-up under a process-wide read lock); the decision path hashes on
+    /// every request, and the audit writer twice per record.
     var evpMD: OpaquePointer {
-        // Safety: these return static, never-freed method tables owned by OpenSSL.
         switch self {
-        case .sha1: EVP_sha1()
-        case .sha256: EVP_sha256()
-        case .sha384: EVP_sha384()
-        case .sha512: EVP_sha512()
+        case .sha1: FetchedDigest.sha1.handle
+        case .sha256: FetchedDigest.sha256.handle
+        case .sha384: FetchedDigest.sha384.handle
+        case .sha512: FetchedDigest.sha512.handle
         }
+    }
+}
+
+/// One digest implementation fetched from OpenSSL, kept for the life of the process.
+private final class FetchedDigest: @unchecked Sendable {
+    // Safety: `handle` never changes after init, and OpenSSL 3 allows one fetched EVP_MD to be
+    // used by many threads at once (it is read-only and reference counted).
+    let handle: OpaquePointer
+    private let owned: Bool
+
+    static let sha1 = FetchedDigest("SHA1", legacy: EVP_sha1())
+    static let sha256 = FetchedDigest("SHA256", legacy: EVP_sha256())
+    static let sha384 = FetchedDigest("SHA384", legacy: EVP_sha384())
+    static let sha512 = FetchedDigest("SHA512", legacy: EVP_sha512())
+
+    /// Fetches `name`; when the fetch fails, keeps `legacy` (a static table, which OpenSSL
+    /// resolves per call as before).
+    private init(_ name: String, legacy: OpaquePointer) {
+        // Safety: `name` is copied during the call; a non-nil result is ours to free.
+        if let fetched = EVP_MD_fetch(nil, name, nil) {
+            handle = fetched
+            owned = true
+        } else {
+            handle = legacy
+            owned = false
+        }
+    }
+
+    deinit {
+        // Safety: only a fetched handle is freed, once; legacy tables belong to OpenSSL.
+        if owned { EVP_MD_free(handle) }
     }
 }
 

@@ -14,27 +14,34 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
 }
 
 /// Header fields with case-insensitive names, in arrival order.
+///
+/// Names compare as `String.lowercased()` makes them. Each field's name is lowercased once, when
+/// the field is added, and kept beside it, so a look-up lowercases only the name it looks for.
 public struct HTTPHeaders: Sendable, Sequence {
     public private(set) var fields: [(name: String, value: String)] = []
+    /// `fields`' names lowercased, index for index.
+    private(set) var lowercasedNames: [String] = []
 
     public init(_ fields: [(String, String)] = []) {
         self.fields = fields.map { (name: $0.0, value: $0.1) }
+        self.lowercasedNames = fields.map { Self.lowercased($0.0) }
     }
 
     /// The first value of `name`, compared case-insensitively.
     public subscript(_ name: String) -> String? {
-        let lower = name.lowercased()
-        return fields.first { $0.name.lowercased() == lower }?.value
+        let lower = Self.lowercased(name)
+        return lowercasedNames.firstIndex(of: lower).map { fields[$0].value }
     }
 
     /// Every value of `name`.
     public func values(_ name: String) -> [String] {
-        let lower = name.lowercased()
-        return fields.filter { $0.name.lowercased() == lower }.map(\.value)
+        let lower = Self.lowercased(name)
+        return lowercasedNames.indices.filter { lowercasedNames[$0] == lower }.map { fields[$0].value }
     }
 
     public mutating func add(_ name: String, _ value: String) {
         fields.append((name: name, value: value))
+        lowercasedNames.append(Self.lowercased(name))
     }
 
     /// Replaces every value of `name` by `value`.
@@ -44,8 +51,18 @@ public struct HTTPHeaders: Sendable, Sequence {
     }
 
     public mutating func remove(_ name: String) {
-        let lower = name.lowercased()
-        fields.removeAll { $0.name.lowercased() == lower }
+        let lower = Self.lowercased(name)
+        guard lowercasedNames.contains(lower) else { return }
+        let kept = lowercasedNames.indices.filter { lowercasedNames[$0] != lower }
+        fields = kept.map { fields[$0] }
+        lowercasedNames = kept.map { lowercasedNames[$0] }
+    }
+
+    /// `name.lowercased()`; the name itself when it is ASCII without an upper-case letter, which
+    /// lowercasing leaves as it is (most look-ups, and HTTP/2-style lower-case names).
+    private static func lowercased(_ name: String) -> String {
+        if name.utf8.allSatisfy({ $0 < 0x80 && !(0x41...0x5A).contains($0) }) { return name }
+        return name.lowercased()
     }
 
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {

@@ -28,7 +28,8 @@ enum ResponseWriter {
         }
         guard let created else { return .NO }
         defer { MHD_destroy_response(created) }
-        for field in response.headers where !managedHeaders.contains(field.name.lowercased()) {
+        let headers = response.headers
+        for (field, name) in zip(headers.fields, headers.lowercasedNames) where !managedHeaders.contains(name) {
             guard MHD_add_response_header(created, field.name, field.value) == .YES else { return .NO }
         }
         return MHD_queue_response(connection, UInt32(response.status), created)

@@ -134,6 +134,8 @@ final class ServerContext: Sendable {
     }
 
     private func log(_ state: RequestState, status: Int) {
+        // The line's fields are worth building only when the line is written.
+        guard logger.minimumLevel <= .info else { return }
         logger.info(
             "request",
             [

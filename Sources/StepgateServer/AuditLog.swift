@@ -6,6 +6,11 @@ import StepgateStore
 /// one background thread links queued events into the hash chain and appends them to the store
 /// in batches, one transaction each.
 ///
+/// The writer wakes when the queue goes from empty to non-empty, then waits up to
+/// `Options.gatherWindow` for more events before it writes (less if a batch fills, `flush` is
+/// waiting, or the log closes), so a busy server writes one transaction every few milliseconds
+/// rather than one per request.
+///
 /// When the queue is full, `record` waits (back-pressure: an audit log should slow the server
 /// down rather than lose records) for at most `Options.blockLimit`; if the queue is still full
 /// then, the event is dropped, counted in `stepgate_audit_records_total{outcome="dropped"}` and
@@ -14,7 +19,8 @@ import StepgateStore
 /// counted as `failed` and logged at `error`. Written records count as `written`.
 ///
 /// Known gap: queued records live in memory until written; a crash or SIGKILL loses what is
-/// queued (up to `Options.capacity` events). A graceful stop (`Service.stop`) flushes first.
+/// queued (up to `Options.capacity` events, and at least the last `gatherWindow`'s). A graceful
+/// stop (`Service.stop`) flushes first.
 final class AuditLog: Sendable {
     /// Queue and batch sizes; the defaults suit one node.
     struct Options: Sendable {
@@ -26,6 +32,9 @@ final class AuditLog: Sendable {
         var blockLimit: TimeInterval = 2
         /// Tries per batch before it is counted as failed. Default 3.
         var maxAttempts = 3
+        /// How long the writer, woken by a first event, waits for more before writing them
+        /// together, in seconds; 0 writes at once. Default 0.005.
+        var gatherWindow: TimeInterval = 0.005
 
         init() {}
     }
@@ -35,7 +44,10 @@ final class AuditLog: Sendable {
 
     /// Starts the writer thread over `store`; event times come from `clock`.
     init(store: any Store, clock: any Clock, logger: Logger, metrics: Metrics, options: Options = Options()) {
-        precondition(options.capacity >= 1 && options.batchSize >= 1 && options.maxAttempts >= 1, "bad audit options")
+        precondition(
+            options.capacity >= 1 && options.batchSize >= 1 && options.maxAttempts >= 1 && options.gatherWindow >= 0,
+            "bad audit options"
+        )
         self.clock = clock
         self.queue = AuditQueue(store: store, logger: logger, metrics: metrics, options: options)
         let queue = self.queue
@@ -67,16 +79,20 @@ final class AuditLog: Sendable {
 
 /// The state shared by request threads and the writer thread.
 private final class AuditQueue: @unchecked Sendable {
-    // Safety: `pending`, `enqueued`, `finished`, `closed` and `joined` are read and written only
-    // while `condition` is locked; `head` only by the writer thread. `store`, `logger`,
-    // `metrics` and `options` are immutable and Sendable.
+    // Safety: `pending`, `enqueued`, `finished`, `flushing`, `closed` and `joined` are read and
+    // written only while `condition` is locked; `head` only by the writer thread. `store`,
+    // `logger`, `metrics`, `options` and `fullBatch` are immutable and Sendable.
     private let condition = NSCondition()
     private var pending: [AuditEvent] = []
     /// Events accepted into the queue so far, and of those, how many are written or failed.
     private var enqueued = 0
     private var finished = 0
+    /// Callers waiting in `waitUntilWritten`: the writer does not gather while one waits.
+    private var flushing = 0
     private var closed = false
     private var joined = false
+    /// The queue length at which the writer stops gathering: a full batch, or a full queue.
+    private let fullBatch: Int
     private let exited = DispatchSemaphore(value: 0)
     /// The stored last record's number and hash, as the writer last saw them; nil to read again.
     private var head: (sequence: Int64, hash: String)?
@@ -91,6 +107,7 @@ private final class AuditQueue: @unchecked Sendable {
         self.logger = logger
         self.metrics = metrics
         self.options = options
+        self.fullBatch = min(options.batchSize, options.capacity)
         pending.reserveCapacity(options.capacity)
     }
 
@@ -106,7 +123,9 @@ private final class AuditQueue: @unchecked Sendable {
         if accepted {
             pending.append(event)
             enqueued += 1
-            condition.broadcast()
+            // Wake the writer when it waits for a first event, or gathers and a batch is full;
+            // otherwise it is writing or gathering, and comes back for this event itself.
+            if pending.count == 1 || pending.count == fullBatch { condition.broadcast() }
         }
         condition.unlock()
         if !accepted {
@@ -121,7 +140,10 @@ private final class AuditQueue: @unchecked Sendable {
     func waitUntilWritten() {
         condition.lock()
         let target = enqueued
+        flushing += 1
+        condition.broadcast()  // a gathering writer writes now
         while finished < target { condition.wait() }
+        flushing -= 1
         condition.unlock()
     }
 
@@ -152,6 +174,12 @@ private final class AuditQueue: @unchecked Sendable {
         defer { condition.unlock() }
         while pending.isEmpty && !closed { condition.wait() }
         guard !pending.isEmpty else { return nil }
+        if options.gatherWindow > 0 {
+            let deadline = Date().addingTimeInterval(options.gatherWindow)
+            while pending.count < fullBatch && !closed && flushing == 0 {
+                if !condition.wait(until: deadline) { break }
+            }
+        }
         let batch: [AuditEvent]
         if pending.count <= options.batchSize {
             batch = pending

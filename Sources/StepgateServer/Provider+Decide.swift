@@ -28,7 +28,8 @@ extension Provider {
     /// - 400 when the forwarded headers do not describe a request, 401 `invalid_token` for a
     ///   bearer token that does not verify.
     ///
-    /// Nothing is written for a refusal or a challenge.
+    /// Nothing is written for a refusal or a challenge. Everything the decision reads comes
+    /// from one store snapshot (`Store.decisionSnapshot`), read afresh for every request.
     func decide(_ request: HTTPRequest) throws -> HTTPResponse {
         let forwarded: ForwardedRequest
         do {
@@ -39,7 +40,13 @@ extension Provider {
         guard let address = forwarded.clientIP.flatMap({ IPAddress($0) }) else {
             return decisionProblem(request, reason: "client_address")
         }
-        guard let credential = try decisionCredential(request) else {
+        let now = clock.now
+        let cookies = request.cookies
+        let deviceIDHash = deviceIDHash(cookies)
+        let target = DecisionTarget(forwarded, policy: configuration.policy)
+        let history = historyQuery(target, deviceIDHash: deviceIDHash, now: now)
+        guard let (credential, snapshot) = try decisionCredential(request, cookies, history: history, now: now)
+        else {
             logger.info("decision refused", [LogKey.requestID: request.requestID, LogKey.reason: "invalid_token"])
             var response = HTTPResponse.json(401, JSONValue.object(["error": "invalid_token"]).serialized())
             response.headers.set("WWW-Authenticate", "Bearer error=\"invalid_token\"")
@@ -49,35 +56,28 @@ extension Provider {
         let context = DecisionContext(
             forwarded: forwarded,
             credential: credential,
+            snapshot: snapshot,
             clientAddress: address,
             geo: geolocation(address, requestID: request.requestID),
-            deviceIDHash: deviceIDHash(request.cookies),
-            fingerprint: DeviceFingerprint.compute(
-                userAgent: forwarded.userAgent,
-                acceptLanguage: forwarded.acceptLanguage
-            ),
+            deviceIDHash: deviceIDHash,
             requestID: request.requestID,
-            now: clock.now
+            now: now
         )
-        let (outcome, requirement, assessment) = try evaluateDecision(context)
+        let (outcome, requirement, assessment) = try evaluateDecision(context, target)
         return try respond(outcome, context, requirement: requirement, assessment: assessment)
     }
 
     /// The decision for `context`: what the policy and the risk call for, and whether the proof
     /// (and, for a bound action, a grant) meets it. Uses up the grant of an allowed bound request.
-    private func evaluateDecision(_ context: DecisionContext) throws -> (
+    private func evaluateDecision(_ context: DecisionContext, _ target: DecisionTarget) throws -> (
         DecisionOutcome, PolicyRequirement?, RiskAssessment?
     ) {
-        guard let policy = configuration.policy else { return (.deny(reason: "no_policy"), nil, nil) }
-        let forwarded = context.forwarded
-        let policyRequest = PolicyRequest(
-            method: forwarded.method,
-            target: forwarded.query.isEmpty ? forwarded.path : forwarded.path + "?" + forwarded.query,
-            host: forwarded.host,
-            body: forwarded.body
-        )
+        guard let policy = configuration.policy, let match = target.match else {
+            return (.deny(reason: "no_policy"), nil, nil)
+        }
+        let policyRequest = target.request
         let action: PolicyAction
-        switch policy.match(policyRequest) {
+        switch match {
         case .noAction:
             guard configuration.unmatchedRequests == .allow else { return (.deny(reason: "no_action"), nil, nil) }
             return (.allow(try sessionIdentity(context.credential, now: context.now)), nil, nil)
@@ -88,10 +88,8 @@ extension Provider {
         }
 
         let amount = policy.amount(of: action, in: policyRequest)
-        let assessment = riskEngine.evaluate(try riskInput(context, action: action, amount: amount?.value))
-        guard let requirement = policy.evaluate(policyRequest, riskScore: assessment.score) else {
-            return (.deny(reason: "no_action"), nil, assessment)
-        }
+        let assessment = riskEngine.evaluate(riskInput(context, action: action, amount: amount?.value))
+        let requirement = policy.evaluate(policyRequest, action: action, riskScore: assessment.score)
         if assessment.denied { return (.deny(reason: "network_denied"), requirement, assessment) }
         if let denial = requirement.denial {
             return (.deny(reason: PolicyExplanation.code(denial)), requirement, assessment)
@@ -119,18 +117,55 @@ extension Provider {
     /// clocks of levels count in minutes, and skipping the write keeps repeated requests read-only.
     static let sessionTouchInterval: TimeInterval = 10
 
-    /// The request's credential: a bearer token when one is sent (it must verify, and its user
-    /// must be enabled), else the session cookie. Nil for a bearer token that does not verify.
-    private func decisionCredential(_ request: HTTPRequest) throws -> DecisionCredential? {
+    /// The request's credential and the snapshot read for it: a bearer token when one is sent
+    /// (it must verify, and its user must be enabled), else the session cookie (a live session:
+    /// see `liveSession`). Nil for a bearer token that does not verify.
+    ///
+    /// The snapshot holds the subject's risk history (`history`) only for a credential with a
+    /// user; for `.none` it is empty, as if nothing had been read.
+    private func decisionCredential(
+        _ request: HTTPRequest,
+        _ cookies: [String: String],
+        history: DecisionSnapshotQuery.History?,
+        now: Date
+    ) throws -> (DecisionCredential, DecisionSnapshot)? {
         if request.headers["Authorization"] != nil {
-            guard let token = request.bearerToken, let claims = try? verifyAccessToken(token),
-                let user = try store.user(id: claims.subject), !user.disabled
-            else { return nil }
-            return .token(claims)
+            guard let token = request.bearerToken, let claims = try? verifyAccessToken(token) else { return nil }
+            let snapshot = try store.decisionSnapshot(
+                DecisionSnapshotQuery(userID: claims.subject, history: history)
+            )
+            guard let user = snapshot.user, !user.disabled else { return nil }
+            return (.token(claims), snapshot)
         }
-        if let session = try loadSession(request) { return .session(session) }
-        return DecisionCredential.none
+        guard let idHash = sessionIDHash(cookies) else { return (DecisionCredential.none, DecisionSnapshot()) }
+        let snapshot = try store.decisionSnapshot(DecisionSnapshotQuery(sessionIDHash: idHash, history: history))
+        guard let record = snapshot.session,
+            let session = liveSession(record, idHash: idHash, user: snapshot.user, now: now)
+        else { return (DecisionCredential.none, DecisionSnapshot()) }
+        return (.session(session), snapshot)
     }
+
+    /// The risk history a decision on `target` needs at `now`: none unless a policy action
+    /// matched (an unmatched request is not scored).
+    private func historyQuery(
+        _ target: DecisionTarget,
+        deviceIDHash: [UInt8]?,
+        now: Date
+    ) -> DecisionSnapshotQuery.History? {
+        guard case .action(let action) = target.match else { return nil }
+        let risk = configuration.risk
+        return DecisionSnapshotQuery.History(
+            deviceIDHash: deviceIDHash,
+            failuresSince: now.addingTimeInterval(-risk.failureWindow),
+            actionsSince: now.addingTimeInterval(-risk.velocityWindow),
+            actionLimit: risk.velocityLimit + 1,
+            amountAction: action.amount == nil ? nil : action.name,
+            amountLimit: Self.amountHistoryLimit
+        )
+    }
+
+    /// How many earlier amounts of an action the risk engine compares a new amount with.
+    static let amountHistoryLimit = 100
 
     /// The proof `credential` holds if it meets `requirement` at `now`; nil when it falls short.
     ///

@@ -86,7 +86,10 @@ extension Provider {
         var response = HTTPResponse(status: 200)
         if let proof, let userID = context.credential.userID {
             response.headers.set("X-Stepgate-User", userID)
-            if let name = try store.user(id: userID)?.name { response.headers.set("X-Stepgate-User-Name", name) }
+            // The user as the decision's snapshot read it, when the request began.
+            if let user = context.snapshot.user, user.id == userID {
+                response.headers.set("X-Stepgate-User-Name", user.name)
+            }
             response.headers.set("X-Stepgate-Acr", proof.acr)
             response.headers.set("X-Stepgate-Amr", proof.amr.joined(separator: " "))
             response.headers.set("X-Stepgate-Auth-Time", String(Int64(proof.authTime.timeIntervalSince1970)))

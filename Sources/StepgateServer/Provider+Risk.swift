@@ -26,13 +26,19 @@ enum DecisionCredential: Sendable {
 struct DecisionContext: Sendable {
     let forwarded: ForwardedRequest
     let credential: DecisionCredential
+    /// What the store held for the credential's user when the decision began; empty without one.
+    let snapshot: DecisionSnapshot
     let clientAddress: IPAddress
     let geo: GeoLocation?
     /// SHA-256 of the device cookie's value; nil when the request carries none.
     let deviceIDHash: [UInt8]?
-    let fingerprint: String
     let requestID: String
     let now: Date
+
+    /// The request's device fingerprint; worked out only when a known device is compared.
+    var fingerprint: String {
+        DeviceFingerprint.compute(userAgent: forwarded.userAgent, acceptLanguage: forwarded.acceptLanguage)
+    }
 }
 
 extension Provider {
@@ -90,11 +96,12 @@ extension Provider {
         }
     }
 
-    /// Everything the risk engine weighs for `context` under `action`, read from the store.
+    /// Everything the risk engine weighs for `context` under `action`, from the decision's store
+    /// snapshot (which read the history this action needs: see `historyQuery`).
     ///
     /// Without a known user there is no history: the device counts as new and the other
     /// history signals are absent.
-    func riskInput(_ context: DecisionContext, action: PolicyAction, amount: Decimal?) throws -> RiskInput {
+    func riskInput(_ context: DecisionContext, action: PolicyAction, amount: Decimal?) -> RiskInput {
         var input = RiskInput(
             clientAddress: context.clientAddress,
             geo: context.geo,
@@ -108,18 +115,18 @@ extension Provider {
                 idle: context.now.timeIntervalSince(session.record.lastSeenAt)
             )
         }
-        guard let userID = context.credential.userID else { return input }
+        guard context.credential.userID != nil else { return input }
 
-        if let hash = context.deviceIDHash, let device = try store.device(userID: userID, deviceIDHash: hash) {
+        let snapshot = context.snapshot
+        if context.deviceIDHash != nil, let device = snapshot.device {
             input.device = RiskInput.Device(
                 cookie: .known,
                 fingerprintMatches: device.fingerprint == context.fingerprint,
                 remembered: (device.rememberedUntil ?? .distantPast) > context.now
             )
         }
-        let risk = configuration.risk
         var history = RiskInput.History()
-        if let state = try store.riskState(userID: userID) {
+        if let state = snapshot.riskState {
             history.lastAddress = state.lastIP.flatMap { IPAddress($0) }
             if let latitude = state.lastLatitude, let longitude = state.lastLongitude,
                 let point = GeoPoint(latitude: latitude, longitude: longitude)
@@ -132,24 +139,13 @@ extension Provider {
             }
             history.knownCountries = Set(state.countries)
         }
-        history.recentFailures = try store.failureCount(
-            userID: userID,
-            since: context.now.addingTimeInterval(-risk.failureWindow)
-        )
-        history.recentHighRiskActions =
-            try store.actions(
-                userID: userID,
-                action: nil,
-                since: context.now.addingTimeInterval(-risk.velocityWindow),
-                limit: risk.velocityLimit + 1
-            )
-            .count
+        history.recentFailures = snapshot.failureCount
+        history.recentHighRiskActions = snapshot.recentActions.count
         if action.amount != nil {
             // Known gap: amounts of every currency are compared together; an action's history
             // in yen makes a euro amount look small. The policy has no currency field yet.
-            let earlier = try store.actions(userID: userID, action: action.name, since: .distantPast, limit: 100)
             history.amounts = RiskInput.AmountHistory(
-                amounts: earlier.compactMap { $0.amount.flatMap(DecimalText.plainDecimal) }
+                amounts: snapshot.amountHistory.compactMap { $0.amount.flatMap(DecimalText.plainDecimal) }
             )
         }
         input.history = history
@@ -160,6 +156,10 @@ extension Provider {
     /// action (above the lowest level, or bound) one more entry in the velocity and amount
     /// history. Written only when something changed or a minute has passed, so that the hot path
     /// of repeated requests reads and does not write.
+    ///
+    /// "Changed" is judged against the risk state of the decision's snapshot. Two requests of
+    /// one user racing from different places could each keep the other's update out, as with a
+    /// fresh read just before the write: the state is a hint for scoring, last writer wins.
     func recordAllowed(
         _ context: DecisionContext,
         requirement: PolicyRequirement,
@@ -171,7 +171,7 @@ extension Provider {
         if requirement.level != lowest || requirement.transaction != nil, let action = requirement.action {
             try store.recordAction(ActionRecord(userID: userID, action: action, amount: amount, at: now))
         }
-        let previous = try store.riskState(userID: userID)
+        let previous = context.snapshot.riskState
         let address = context.clientAddress.unmappingIPv4.description
         let country = context.geo?.countryCode
         if let previous, previous.lastIP == address, previous.lastCountry == country,

@@ -25,26 +25,44 @@ extension Provider {
     /// longer than that level allows (then the whole session ends, so no old event can be revived
     /// by a fresh one), or when its user has been disabled.
     func loadSession(_ request: HTTPRequest) throws -> SessionContext? {
-        guard let value = request.cookies[sessionCookieName], (20...128).contains(value.utf8.count) else {
-            return nil
-        }
-        let idHash = SecretHash.hash(value)
-        guard let record = try store.session(idHash: idHash) else { return nil }
-        let context = SessionContext(idHash: idHash, record: record)
-        let now = clock.now
-        guard now < record.expiresAt else { return nil }
-        let heldLevel = configuration.assurance.achievedLevel(
-            events: context.events,
-            lastSeen: record.lastSeenAt,
-            now: record.lastSeenAt
-        )
-        if let idle = heldLevel?.idleLifetime, now.timeIntervalSince(record.lastSeenAt) > idle {
-            return nil
-        }
+        guard let idHash = sessionIDHash(request.cookies), let record = try store.session(idHash: idHash),
+            isLive(record, now: clock.now)
+        else { return nil }
         if let userID = record.userID {
             guard let user = try store.user(id: userID), !user.disabled else { return nil }
         }
-        return context
+        return SessionContext(idHash: idHash, record: record)
+    }
+
+    /// The hash of the session cookie's value, when it holds a value of the right shape.
+    func sessionIDHash(_ cookies: [String: String]) -> [UInt8]? {
+        guard let value = cookies[sessionCookieName], (20...128).contains(value.utf8.count) else { return nil }
+        return SecretHash.hash(value)
+    }
+
+    /// `record` as a request may use it at `now`, or nil when it is gone (the rules of
+    /// `loadSession`). `user` is the session's user as just read from the store, in the same
+    /// snapshot; nil when the session has none or the user is unknown.
+    func liveSession(_ record: SessionRecord, idHash: [UInt8], user: UserRecord?, now: Date) -> SessionContext? {
+        guard isLive(record, now: now) else { return nil }
+        if let userID = record.userID {
+            guard let user, user.id == userID, !user.disabled else { return nil }
+        }
+        return SessionContext(idHash: idHash, record: record)
+    }
+
+    /// Whether the session's absolute lifetime and the idle limit of the level it held leave it
+    /// alive at `now`.
+    private func isLive(_ record: SessionRecord, now: Date) -> Bool {
+        guard now < record.expiresAt else { return false }
+        let events = SessionContext(idHash: [], record: record).events
+        let heldLevel = configuration.assurance.achievedLevel(
+            events: events,
+            lastSeen: record.lastSeenAt,
+            now: record.lastSeenAt
+        )
+        if let idle = heldLevel?.idleLifetime, now.timeIntervalSince(record.lastSeenAt) > idle { return false }
+        return true
     }
 
     /// A new anonymous session and the cookie that carries its ID.

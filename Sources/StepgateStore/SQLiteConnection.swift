@@ -5,14 +5,20 @@ import Foundation
 ///
 /// Every connection runs with WAL journaling, `synchronous=NORMAL`, foreign keys on and a
 /// 5-second busy timeout, so a writer waits for another instead of failing at once.
+///
+/// Opened with `SQLITE_OPEN_NOMUTEX` (SQLite's multi-thread mode): SQLite takes no lock of its
+/// own around the handle, so only one thread may use it at a time. `SQLiteStore`'s pool lends
+/// each connection to one thread for the length of one call, and tests that open one directly
+/// use it from one thread.
 final class SQLiteConnection: @unchecked Sendable {  // Safety: the pool lends it to one thread at a time.
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
 
     /// Opens (creating if needed) the database at `path` and applies the connection pragmas.
     init(path: String) throws {
+        Self.configureLibrary()
         var database: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         // Safety: `path` is copied by SQLite during the call; on failure a non-nil handle must
         // still be closed, which happens before throwing.
         let result = sqlite3_open_v2(path, &database, flags, nil)
@@ -31,6 +37,20 @@ final class SQLiteConnection: @unchecked Sendable {  // Safety: the pool lends i
         // should any statement still be alive, so the handle is never used after free.
         sqlite3_close_v2(handle)
     }
+
+    /// Turns SQLite's memory statistics off, once per process, before the first connection
+    /// opens (SQLite accepts global settings only before it initialises itself).
+    ///
+    /// With statistics on, every allocation and free in SQLite takes one process-wide mutex,
+    /// which the worker threads' connections contended for. Nothing here reads the statistics
+    /// (`sqlite3_memory_used`, `sqlite3_status`) or sets a soft heap limit, which needs them.
+    /// Should another part of the process have initialised SQLite first, the call fails
+    /// harmlessly and the statistics stay on.
+    private static func configureLibrary() {
+        _ = libraryConfigured
+    }
+
+    private static let libraryConfigured: Bool = stepgate_sqlite_disable_memory_statistics() == SQLITE_OK
 
     private func configure() throws {
         try execute("PRAGMA busy_timeout = 5000", "set busy timeout")
@@ -100,10 +120,12 @@ final class SQLiteConnection: @unchecked Sendable {  // Safety: the pool lends i
     }
 
     private func transaction<Result>(_ begin: String, _ body: () throws -> Result) throws -> Result {
-        try execute(begin, "begin transaction")
+        // Prepared once per connection like any other statement, rather than parsed by
+        // sqlite3_exec on every transaction.
+        try run(begin)
         do {
             let result = try body()
-            try execute("COMMIT", "commit transaction")
+            try run("COMMIT")
             return result
         } catch {
             rollBack()

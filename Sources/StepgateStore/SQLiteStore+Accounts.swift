@@ -22,13 +22,16 @@ extension SQLiteStore {
 
     /// The user with this ID, or nil.
     public func user(id: String) throws -> UserRecord? {
-        try withConnection { connection in
-            try connection.queryFirst(
-                "SELECT id, name, password_hash, disabled, created_at FROM users WHERE id = ?1",
-                [.text(id)],
-                Self.userRecord
-            )
-        }
+        try withConnection { try Self.user(id: id, on: $0) }
+    }
+
+    /// `user(id:)` on a borrowed connection, inside the caller's transaction if it has one.
+    static func user(id: String, on connection: SQLiteConnection) throws -> UserRecord? {
+        try connection.queryFirst(
+            "SELECT id, name, password_hash, disabled, created_at FROM users WHERE id = ?1",
+            [.text(id)],
+            Self.userRecord
+        )
     }
 
     /// The user with exactly this name (compared byte for byte), or nil.
@@ -149,12 +152,15 @@ extension SQLiteStore {
 
     /// Failures counted for `userID` at or after `since` (whole seconds).
     public func failureCount(userID: String, since: Date) throws -> Int {
-        try withConnection { connection in
-            try connection.queryFirst(
-                "SELECT COUNT(*) FROM account_failures WHERE user_id = ?1 AND failed_at >= ?2",
-                [.text(userID), .date(since)]
-            ) { try $0.int(0) } ?? 0
-        }
+        try withConnection { try Self.failureCount(userID: userID, since: since, on: $0) }
+    }
+
+    /// `failureCount(userID:since:)` on a borrowed connection.
+    static func failureCount(userID: String, since: Date, on connection: SQLiteConnection) throws -> Int {
+        try connection.queryFirst(
+            "SELECT COUNT(*) FROM account_failures WHERE user_id = ?1 AND failed_at >= ?2",
+            [.text(userID), .date(since)]
+        ) { try $0.int(0) } ?? 0
     }
 
     /// Counts one failure; `userID` need not name an existing user.

@@ -4,14 +4,17 @@ public import Foundation
 extension SQLiteStore {
     /// The device with this cookie hash for this user, or nil.
     public func device(userID: String, deviceIDHash: [UInt8]) throws -> DeviceRecord? {
-        try withConnection { connection in
-            try connection.queryFirst(
-                "SELECT \(Self.deviceColumns) FROM risk_devices WHERE user_id = ?1 AND device_id_hash = ?2",
-                [.text(userID), .blob(deviceIDHash)],
-                Self.deviceRecord
-            )
-        }
+        try withConnection { try Self.device(userID: userID, deviceIDHash: deviceIDHash, on: $0) }
     }
+
+    /// `device(userID:deviceIDHash:)` on a borrowed connection.
+    static func device(userID: String, deviceIDHash: [UInt8], on connection: SQLiteConnection) throws -> DeviceRecord? {
+        try connection.queryFirst(Self.deviceSQL, [.text(userID), .blob(deviceIDHash)], Self.deviceRecord)
+    }
+
+    /// Built once: the statement cache is keyed by the text, and decisions read devices often.
+    private static let deviceSQL =
+        "SELECT \(deviceColumns) FROM risk_devices WHERE user_id = ?1 AND device_id_hash = ?2"
 
     /// Adds the device, or sets its fingerprint and last-seen time when it is known; the
     /// first-seen time never changes. Throws `StoreError(.conflict)` for an unknown user.
@@ -30,26 +33,29 @@ extension SQLiteStore {
     }
 
     public func riskState(userID: String) throws -> RiskStateRecord? {
-        try withConnection { connection in
-            try connection.queryFirst(
-                """
-                SELECT user_id, last_ip, last_country, last_latitude, last_longitude, last_accuracy_km,
-                    last_seen_at, countries
-                FROM risk_states WHERE user_id = ?1
-                """,
-                [.text(userID)]
-            ) { row in
-                RiskStateRecord(
-                    userID: try row.text(0),
-                    lastIP: try row.textOrNil(1),
-                    lastCountry: try row.textOrNil(2),
-                    lastLatitude: try row.doubleOrNil(3),
-                    lastLongitude: try row.doubleOrNil(4),
-                    lastAccuracyKm: try row.doubleOrNil(5),
-                    lastSeenAt: try row.date(6),
-                    countries: try row.strings(7)
-                )
-            }
+        try withConnection { try Self.riskState(userID: userID, on: $0) }
+    }
+
+    /// `riskState(userID:)` on a borrowed connection.
+    static func riskState(userID: String, on connection: SQLiteConnection) throws -> RiskStateRecord? {
+        try connection.queryFirst(
+            """
+            SELECT user_id, last_ip, last_country, last_latitude, last_longitude, last_accuracy_km,
+                last_seen_at, countries
+            FROM risk_states WHERE user_id = ?1
+            """,
+            [.text(userID)]
+        ) { row in
+            RiskStateRecord(
+                userID: try row.text(0),
+                lastIP: try row.textOrNil(1),
+                lastCountry: try row.textOrNil(2),
+                lastLatitude: try row.doubleOrNil(3),
+                lastLongitude: try row.doubleOrNil(4),
+                lastAccuracyKm: try row.doubleOrNil(5),
+                lastSeenAt: try row.date(6),
+                countries: try row.strings(7)
+            )
         }
     }
 
@@ -90,22 +96,31 @@ extension SQLiteStore {
     /// The user's actions at or after `since`, newest first, at most `limit`; of one action
     /// only when `action` is given.
     public func actions(userID: String, action: String?, since: Date, limit: Int) throws -> [ActionRecord] {
-        try withConnection { connection in
-            try connection.query(
-                """
-                SELECT user_id, action, amount, at FROM risk_actions
-                WHERE user_id = ?1 AND (?2 IS NULL OR action = ?2) AND at >= ?3
-                ORDER BY at DESC, rowid DESC LIMIT ?4
-                """,
-                [.text(userID), .text(action), .date(since), .integer(Int64(max(0, limit)))]
-            ) { row in
-                ActionRecord(
-                    userID: try row.text(0),
-                    action: try row.text(1),
-                    amount: try row.textOrNil(2),
-                    at: try row.date(3)
-                )
-            }
+        try withConnection { try Self.actions(userID: userID, action: action, since: since, limit: limit, on: $0) }
+    }
+
+    /// `actions(userID:action:since:limit:)` on a borrowed connection.
+    static func actions(
+        userID: String,
+        action: String?,
+        since: Date,
+        limit: Int,
+        on connection: SQLiteConnection
+    ) throws -> [ActionRecord] {
+        try connection.query(
+            """
+            SELECT user_id, action, amount, at FROM risk_actions
+            WHERE user_id = ?1 AND (?2 IS NULL OR action = ?2) AND at >= ?3
+            ORDER BY at DESC, rowid DESC LIMIT ?4
+            """,
+            [.text(userID), .text(action), .date(since), .integer(Int64(max(0, limit)))]
+        ) { row in
+            ActionRecord(
+                userID: try row.text(0),
+                action: try row.text(1),
+                amount: try row.textOrNil(2),
+                at: try row.date(3)
+            )
         }
     }
 }

@@ -38,42 +38,45 @@ extension SQLiteStore {
     /// read from one snapshot; nil if unknown. An expired session is still returned.
     public func session(idHash: [UInt8]) throws -> SessionRecord? {
         try withConnection { connection in
-            try connection.readTransaction {
-                guard
-                    var session = try connection.queryFirst(
-                        """
-                        SELECT id_hash, user_id, created_at, last_seen_at, expires_at FROM sessions
-                        WHERE id_hash = ?1
-                        """,
-                        [.blob(idHash)],
-                        { row in
-                            SessionRecord(
-                                idHash: try row.blob(0),
-                                userID: try row.textOrNil(1),
-                                createdAt: try row.date(2),
-                                lastSeenAt: try row.date(3),
-                                expiresAt: try row.date(4),
-                                events: []
-                            )
-                        }
-                    )
-                else { return nil }
-                session.events = try connection.query(
-                    """
-                    SELECT method, authenticated_at_ms, level FROM session_events
-                    WHERE session_id_hash = ?1 ORDER BY authenticated_at_ms, position
-                    """,
-                    [.blob(idHash)]
-                ) { row in
-                    SessionEventRecord(
-                        method: try row.text(0),
-                        time: try row.dateMilliseconds(1),
-                        level: try row.textOrNil(2)
+            try connection.readTransaction { try Self.session(idHash: idHash, on: connection) }
+        }
+    }
+
+    /// `session(idHash:)` on a borrowed connection; the caller opens the read transaction.
+    static func session(idHash: [UInt8], on connection: SQLiteConnection) throws -> SessionRecord? {
+        guard
+            var session = try connection.queryFirst(
+                """
+                SELECT id_hash, user_id, created_at, last_seen_at, expires_at FROM sessions
+                WHERE id_hash = ?1
+                """,
+                [.blob(idHash)],
+                { row in
+                    SessionRecord(
+                        idHash: try row.blob(0),
+                        userID: try row.textOrNil(1),
+                        createdAt: try row.date(2),
+                        lastSeenAt: try row.date(3),
+                        expiresAt: try row.date(4),
+                        events: []
                     )
                 }
-                return session
-            }
+            )
+        else { return nil }
+        session.events = try connection.query(
+            """
+            SELECT method, authenticated_at_ms, level FROM session_events
+            WHERE session_id_hash = ?1 ORDER BY authenticated_at_ms, position
+            """,
+            [.blob(idHash)]
+        ) { row in
+            SessionEventRecord(
+                method: try row.text(0),
+                time: try row.dateMilliseconds(1),
+                level: try row.textOrNil(2)
+            )
         }
+        return session
     }
 
     /// Appends `event` and binds the session to `userID`, in one `BEGIN IMMEDIATE` transaction.

@@ -247,6 +247,19 @@ public protocol Store: Sendable {
     func markOutboxFailed(id: String, leaseToken: String, error: String) throws -> Bool
     /// How many messages are in each state.
     func outboxCounts() throws -> OutboxCounts
+
+    // MARK: Decision snapshot
+
+    /// What one decision reads, in one read transaction: the session with its events, the
+    /// subject's user, and, when `query.history` is given, the subject's device, risk state,
+    /// failure count, recent actions and amount history.
+    ///
+    /// Every field equals what the per-call method (`session(idHash:)`, `user(id:)`,
+    /// `device(userID:deviceIDHash:)`, `riskState(userID:)`, `failureCount(userID:since:)`,
+    /// `actions(userID:action:since:limit:)`) returns for the same arguments, all from one
+    /// consistent view: a logout, a disabled user or a consumed grant committed before the call
+    /// is seen. Nothing is cached between calls and nothing is written.
+    func decisionSnapshot(_ query: DecisionSnapshotQuery) throws -> DecisionSnapshot
 }
 
 /// A store failure. `code` says what kind; the message is for logs and carries no secret.

@@ -42,6 +42,8 @@ enum StoreCoding {
 
     /// Decodes a JSON array text; throws `.corrupt` naming `column` (never the value).
     static func strings(jsonArray text: String, column: String) throws -> [String] {
+        // The common case (no countries seen, no `amr`) without a JSON decoder.
+        if text == "[]" { return [] }
         guard let strings = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
             throw StoreError(.corrupt, "column \(column) is not a JSON string array")
         }

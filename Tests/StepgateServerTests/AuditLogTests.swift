@@ -144,6 +144,44 @@ import Testing
         #expect(entry?.metadata[LogKey.error] == "unavailable")
     }
 
+    @Test func gatheringWriter_flushAndClose_writeAtOnce_notAfterTheWindow() throws {
+        let fixture = try Fixture()
+        var options = AuditLog.Options()
+        options.gatherWindow = 30
+        let log = fixture.log(options)
+        let start = ContinuousClock.now
+
+        for index in 0..<3 { log.record(.codeIssued, ["n": "\(index)"]) }
+        log.flush()
+        #expect(try fixture.store.auditRecords(after: 0, limit: 10).count == 3)
+        for index in 3..<5 { log.record(.codeIssued, ["n": "\(index)"]) }
+        log.close()
+
+        let records = try fixture.store.auditRecords(after: 0, limit: 10)
+        #expect(records.map { $0.fields["n"] } == (0..<5).map { "\($0)" })
+        #expect(AuditChain.verify(records) == nil)
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+
+    @Test func gatheringWriter_manyThreads_loseNothing() throws {
+        let fixture = try Fixture()
+        var options = AuditLog.Options()
+        options.capacity = 16
+        options.batchSize = 8
+        options.gatherWindow = 0.002
+        let log = fixture.log(options)
+
+        DispatchQueue.concurrentPerform(iterations: 4) { thread in
+            for index in 0..<100 { log.record(.codeIssued, ["t": "\(thread)", "n": "\(index)"]) }
+        }
+        log.close()
+
+        let records = try fixture.store.auditRecords(after: 0, limit: 1000)
+        #expect(records.count == 400)
+        #expect(AuditChain.verify(records) == nil)
+        #expect(fixture.written() == 400)
+    }
+
     @Test func resumesChainStoredByEarlierRun() throws {
         let fixture = try Fixture()
         let earlier = fixture.log()

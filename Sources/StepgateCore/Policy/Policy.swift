@@ -53,12 +53,17 @@ public struct Policy: Sendable {
     /// `"10.50"`); when it is missing or not a number the amount is unknown, and amount clauses
     /// hold. A bound field that cannot be read denies the request (`.unbindable`).
     public func evaluate(_ request: PolicyRequest, riskScore: Int) -> PolicyRequirement? {
-        let action: PolicyAction
         switch match(request) {
         case .noAction: return nil
         case .refused(let refusal): return refusedRequirement(.unsafePath(refusal))
-        case .action(let found): action = found
+        case .action(let found): return evaluate(request, action: found, riskScore: riskScore)
         }
+    }
+
+    /// `evaluate(_:riskScore:)` for a request that `match` has already matched to `action`, so
+    /// a caller that matched first (to know what to read) does not match twice. `action` must
+    /// be what `match(request)` returned.
+    public func evaluate(_ request: PolicyRequest, action: PolicyAction, riskScore: Int) -> PolicyRequirement {
         var fields = RequestFields(request)
         var amount: Decimal?
         if let field = action.amount, case .success(let text) = fields.value(of: field) {

@@ -64,7 +64,8 @@ struct ForwardedRequest: Sendable, Equatable {
             query = ""
         }
         // A fragment never reaches a server; one in the forwarded URI is a malformed request.
-        guard !uri.contains("#") else { throw .malformedURI }
+        // (The URI is visible ASCII, checked above, so a byte test finds every `#`.)
+        guard !uri.utf8.contains(UInt8(ascii: "#")) else { throw .malformedURI }
 
         let accept = headers["Accept"] ?? ""
         return ForwardedRequest(
@@ -75,15 +76,28 @@ struct ForwardedRequest: Sendable, Equatable {
             clientIP: Self.clientIP(headers, peer: request.remoteAddress),
             userAgent: headers["User-Agent"] ?? "",
             acceptLanguage: headers["Accept-Language"] ?? "",
-            wantsHTML: accept.contains("text/html"),
+            wantsHTML: Self.contains(accept, "text/html"),
             body: request.body,
             contentType: headers["Content-Type"],
             referer: headers["Referer"]
         )
     }
 
+    /// Whether `text` contains the ASCII text `needle`, as Foundation's `contains` finds it; a
+    /// byte search when `text` is ASCII too (every real `Accept` header), where the two agree.
+    private static func contains(_ text: String, _ needle: String) -> Bool {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.contains(needle) }
+        let bytes = Array(text.utf8)
+        let wanted = Array(needle.utf8)
+        guard bytes.count >= wanted.count else { return false }
+        return (0...(bytes.count - wanted.count)).contains { start in
+            wanted.indices.allSatisfy { bytes[start + $0] == wanted[$0] }
+        }
+    }
+
     /// `host[:port]` lowercased without the port; nil when it is not a plausible host name.
     static func hostName(_ value: String) -> String? {
+        if let ascii = asciiHostName(value) { return ascii.isEmpty ? nil : ascii }
         var host = Substring(value.lowercased())
         if host.hasPrefix("[") {
             guard let close = host.firstIndex(of: "]") else { return nil }
@@ -95,6 +109,25 @@ struct ForwardedRequest: Sendable, Equatable {
             host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-[]:".contains($0)) })
         else { return nil }
         return String(host)
+    }
+
+    /// `hostName` for an ASCII value, by bytes: the same rules, since lowercasing ASCII only maps
+    /// `A`-`Z` and every ASCII letter and digit is one byte. Nil when `value` is not ASCII (the
+    /// general path decides); "" when the host is not plausible.
+    private static func asciiHostName(_ value: String) -> String? {
+        guard value.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        var host = Array(value.utf8).map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
+        if host.first == UInt8(ascii: "[") {
+            guard let close = host.firstIndex(of: UInt8(ascii: "]")) else { return "" }
+            host = Array(host[...close])
+        } else if let colon = host.firstIndex(of: UInt8(ascii: ":")) {
+            host = Array(host[..<colon])
+        }
+        let allowed = Array(".-[]:".utf8)
+        guard !host.isEmpty, host.count <= 253,
+            host.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || allowed.contains($0) })
+        else { return "" }
+        return String(decoding: host, as: UTF8.self)
     }
 
     private static func clientIP(_ headers: HTTPHeaders, peer: String?) -> String? {
