@@ -68,6 +68,7 @@ FLAWS = {
     "stepup.stale_session": "/authorize ignores max_age: an old auth_time is accepted",
     "jwt.alg_none": "access tokens with alg none are accepted without a signature",
     "pkce.wrong_verifier": "the token endpoint does not check the PKCE verifier",
+    "pkce.wrong_verifier:optional": "a token request without code_verifier skips the PKCE check",
     "redirect_uri.variants": "redirect_uri is matched by prefix, not exactly",
     "refresh.replay_family": "a used refresh token works again",
     "totp.replay": "a TOTP code is accepted twice",
@@ -928,10 +929,16 @@ def redeem_code(values: dict) -> dict:
         grant = code.grant
     if values.get("redirect_uri") != code.request.redirect_uri:
         raise Problem(400, "invalid_grant", "redirect_uri differs from the authorization request's")
+    verifier = values.get("code_verifier")
     # FLAW pkce.wrong_verifier: RFC 7636 §4.6: the server MUST check that the verifier hashes to
     # the challenge of the authorization request. With the flaw any verifier, or none, is taken.
-    if not flawed("pkce.wrong_verifier"):
-        verifier = values.get("code_verifier")
+    checked = not flawed("pkce.wrong_verifier")
+    # FLAW pkce.wrong_verifier:optional: a code issued for a challenge needs its verifier (RFC
+    # 7636 §4.6; RFC 9700 §2.1.1 against downgrade). With the flaw, a token request without
+    # code_verifier skips the check, as if PKCE were optional for the code; a wrong one is still
+    # refused.
+    checked = checked and not (verifier is None and flawed("pkce.wrong_verifier:optional"))
+    if checked:
         if verifier is None or not (43 <= len(verifier) <= 128):
             raise Problem(400, "invalid_grant", "code_verifier missing or malformed")
         computed = b64url(hashlib.sha256(verifier.encode("ascii", errors="replace")).digest())
