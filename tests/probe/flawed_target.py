@@ -423,7 +423,7 @@ class Handler(BaseHTTPRequestHandler):
         parsed = urllib.parse.urlsplit(self.path)
         self.query = parsed.query
         self.response_cookies: list = []
-        # A body nobody reads would be taken for the next request on this connection.
+        # Until read_body() runs: a body nobody reads would be taken for the next request.
         self.body_pending = bool(self.headers.get("Transfer-Encoding")) or self.headers.get(
             "Content-Length", "0"
         ).strip() not in ("", "0")
@@ -443,13 +443,10 @@ class Handler(BaseHTTPRequestHandler):
         page = parsed.path in ("/authorize", "/login")
         try:
             if route is None:
-                self.close_connection = self.close_connection or self.body_pending
                 known = any(path == parsed.path for _, path in routes)
                 raise Problem(405 if known else 404, "not_found", "no such endpoint")
             route()
-            self.close_connection = self.close_connection or self.body_pending
         except Problem as problem:
-            self.close_connection = self.close_connection or self.body_pending
             if page:
                 message = f"<p>{html.escape(problem.description)}</p>"
                 self.send_page(problem.status, "Sign-in refused", message)
@@ -507,7 +504,11 @@ class Handler(BaseHTTPRequestHandler):
         if content_type != "application/x-www-form-urlencoded":
             expected = "expected an application/x-www-form-urlencoded body"
             raise Problem(400, "invalid_request", expected)
-        return single_values(body.decode("utf-8", errors="strict") if body else "", "body")
+        try:
+            text = body.decode("utf-8", errors="strict")
+        except UnicodeDecodeError:
+            raise Problem(400, "invalid_request", "the body is not UTF-8") from None
+        return single_values(text, "body")
 
     def query_values(self) -> dict:
         return single_values(self.query, "query")
@@ -545,6 +546,8 @@ class Handler(BaseHTTPRequestHandler):
     def send(
         self, status: int, body: bytes, content_type: str, headers: list | None = None
     ) -> None:
+        if self.body_pending:  # the unread body must not be taken for the next request
+            self.close_connection = True
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -634,7 +637,7 @@ class Handler(BaseHTTPRequestHandler):
             return refuse("invalid_request")
         max_age = None
         if "max_age" in values:
-            if not values["max_age"].isdigit():
+            if not (values["max_age"].isascii() and values["max_age"].isdigit()):
                 return refuse("invalid_request")
             max_age = int(values["max_age"])
         request = AuthorizationRequest(
@@ -648,16 +651,16 @@ class Handler(BaseHTTPRequestHandler):
         )
 
         session = self.session(create=True)
+        code = flow_id = None
         with STORE.lock:
-            satisfied = session_satisfies(session, request)
-            if satisfied:
+            if session_satisfies(session, request):
                 code = issue_code(request, session.proof)
             elif "none" not in prompt:
                 flow_id = new_token()
                 STORE.flows[flow_id] = Flow(session=session, request=request, created=time.time())
-        if satisfied:
+        if code:
             return self.redirect(callback_url(redirect_uri, [("code", code)], state))
-        if "none" in prompt:
+        if flow_id is None:  # prompt=none, and the session cannot answer without asking
             return refuse("login_required")
         self.redirect(ISSUER + "/login?" + urllib.parse.urlencode({"tx": flow_id}))
 
@@ -730,8 +733,8 @@ class Handler(BaseHTTPRequestHandler):
                     break
             if accepted is None:
                 flow.failures += 1
-            elif not flawed("totp.replay"):
-                user.last_totp_step = accepted
+            else:
+                user.last_totp_step = max(user.last_totp_step, accepted)
         if accepted is None:
             wrong = "That code is not right. Wait for the next one and try again."
             return self.code_form(401, session, flow_id, wrong)
