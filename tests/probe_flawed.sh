@@ -22,7 +22,11 @@ stop_target() {
 }
 cleanup() {
   stop_target
-  if [ -n "${KEEP_WORK:-}" ]; then echo "probe_flawed: reports and logs kept in $work"; else rm -rf "$work"; fi
+  if [ -n "${KEEP_WORK:-}" ]; then
+    echo "probe_flawed: reports and logs kept in $work"
+  else
+    rm -rf "$work"
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -102,7 +106,8 @@ verdicts() {
 import json, sys
 for result in json.load(open(sys.argv[1]))["results"]:
     verdict = result["verdict"]
-    print(result["case"]["id"], verdict["status"], verdict.get("reason", "").replace("\n", " "))
+    line = [result["case"]["id"], verdict["status"], verdict.get("reason", "").replace("\n", " ")]
+    print(" ".join(part for part in line if part))
 PY
 }
 
@@ -207,8 +212,14 @@ leaked=""
 for secret in "${secrets[@]}"; do
   if grep -qF -- "$secret" "${logs[@]}" 2>/dev/null; then leaked="a secret"; fi
 done
-if grep -qE 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.' "${logs[@]}" 2>/dev/null; then leaked="a token"; fi
-if [ -z "$leaked" ]; then ok "no secret or token in the reports or logs"; else fail "$leaked reached the reports or logs"; fi
+if grep -qE 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.' "${logs[@]}" 2>/dev/null; then
+  leaked="a token"
+fi
+if [ -z "$leaked" ]; then
+  ok "no secret or token in the reports or logs"
+else
+  fail "$leaked reached the reports or logs"
+fi
 
 echo "probe_flawed: $passed passed, $failed failed, $skipped skipped (flaws with no probe case yet)"
 [ "$failed" -eq 0 ]
