@@ -38,7 +38,8 @@ release: deps
 # One build, then every Swift suite in one process, the command-line contract, the decision
 # endpoint through real nginx, Authlib (an OpenID Connect client that is not ours) against a real
 # server, e-mail through the outbox to a real SMTP server (aiosmtpd, STARTTLS), `stepgate probe`
-# against the demo bank behind nginx, the demo in headless Chromium, and the bank's factors
+# against the demo bank behind nginx and against a deliberately flawed provider (each planted
+# flaw caught by name), the demo in headless Chromium, and the bank's factors
 # (security keys, passkeys, codes) in headless Chromium.
 test: deps lint
 	$(SWIFT) build --build-tests
@@ -48,6 +49,7 @@ test: deps lint
 	tests/interop.sh .build/debug/stepgate
 	tests/delivery.sh .build/debug/stepgate
 	tests/probe.sh .build/debug/stepgate
+	tests/probe_flawed.sh .build/debug/stepgate
 	tests/browser.sh .build/debug/stepgate
 	tests/factors.sh .build/debug/stepgate
 	scripts/fuzz.sh --runs $(FUZZ_RUNS)

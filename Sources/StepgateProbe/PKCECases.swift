@@ -53,7 +53,8 @@ public enum PKCECases {
             title: "Token request with a wrong or missing verifier",
             category: "pkce",
             sends:
-                "a code issued for an S256 challenge, redeemed with another valid verifier and with none",
+                "a code issued for an S256 challenge redeemed with another valid verifier, and a second "
+                + "such code redeemed with none",
             expects: "both token requests refused (invalid_grant or invalid_request)",
             rationale:
                 "RFC 7636 §4.6: the server MUST compare the verifier with the challenge; otherwise a "
@@ -71,9 +72,12 @@ public enum PKCECases {
             note: "a wrong verifier"
         )
         try context.require(wrong.tokens == nil, "the code was redeemed with a wrong verifier")
+        // A code of its own: a provider may spend a code on any redemption, refused ones too,
+        // and then the first code would be refused without its verifier ever being checked.
+        let fresh = try context.issueCode()
         let none = try oidc.redeem(
-            issued.session,
-            code: issued.code,
+            fresh.session,
+            code: fresh.code,
             verifier: nil,
             note: "no verifier"
         )

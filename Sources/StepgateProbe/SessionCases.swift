@@ -37,9 +37,12 @@ public enum SessionCases {
             }
         }
         let oidc = try context.oidc()
+        // A third code for the injection: a provider may spend a code on a refused redemption,
+        // and the user's own code is redeemed below.
+        let stolen = try context.issueCode(level: lowest, as: .primary)
         let injected = try oidc.redeem(
             second.session,
-            code: first.code,
+            code: stolen.code,
             verifier: second.parameters.codeVerifier,
             note: "the user's code with the second user's verifier"
         )
