@@ -24,10 +24,14 @@ struct HTMLReportHistogram {
     private static let plotHeight = 140
     private static let bottom = 46
 
-    /// Counts of `milliseconds` in `LoadHistogram`'s buckets.
+    /// Counts of `milliseconds` in `LoadHistogram`'s buckets; values that are not finite are
+    /// left out, negative ones count as zero and huge ones fall in the last bucket.
     static func counts(milliseconds: [Double]) -> [Int] {
         var histogram = LoadHistogram()
-        for value in milliseconds { histogram.record(.microseconds(Int64((value * 1000).rounded()))) }
+        for value in milliseconds where value.isFinite {
+            let microseconds = min(max(value * 1000, 0), 1e15).rounded()
+            histogram.record(.microseconds(Int64(microseconds)))
+        }
         return histogram.counts
     }
 

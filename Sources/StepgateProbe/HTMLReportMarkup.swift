@@ -38,6 +38,7 @@ enum HTMLReportMarkup {
 
     /// `seconds` for a person: `4 ms`, `12.3 s`, `2 min 5 s`.
     static func seconds(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "unknown" }
         if seconds < 1 { return milliseconds(seconds * 1000) }
         if seconds < 120 { return String(format: "%.1f s", seconds) }
         let whole = Int(seconds.rounded())
@@ -46,6 +47,7 @@ enum HTMLReportMarkup {
 
     /// `milliseconds` for a person: `0.4 ms`, `12 ms`, `1.25 s`.
     static func milliseconds(_ milliseconds: Double) -> String {
+        guard milliseconds.isFinite else { return "unknown" }
         if milliseconds < 10 { return String(format: "%.1f ms", milliseconds) }
         if milliseconds < 1000 { return String(format: "%.0f ms", milliseconds) }
         return String(format: "%.2f s", milliseconds / 1000)

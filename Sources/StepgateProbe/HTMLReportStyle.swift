@@ -48,6 +48,7 @@ enum HTMLReportStyle {
         tbody th.group{background:var(--soft);font-size:.9rem;font-weight:400}
         tbody th.group .category{font-weight:700;text-transform:uppercase;letter-spacing:.05em}
         td.num,th.num{text-align:right;white-space:nowrap}
+        section.load table{max-width:40rem}
         .muted{color:var(--muted)}
         .reason{color:var(--muted);overflow-wrap:anywhere}
         .fail .reason,.reason.fail{color:#a11d1d}

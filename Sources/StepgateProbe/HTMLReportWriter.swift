@@ -28,7 +28,8 @@ public struct HTMLReportWriter: ReportWriter {
 
     /// The whole page.
     func document(_ report: ProbeReport) -> String {
-        let loadSections = ((report as Any) as? any HTMLReportLoadSource)?.htmlLoadSections ?? []
+        let carried = ((report as Any) as? any HTMLReportLoadSource)?.htmlLoadSections ?? []
+        let loadSections = carried + load
         var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
         html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
         html += "<meta http-equiv=\"Content-Security-Policy\" content=\""
@@ -37,10 +38,10 @@ public struct HTMLReportWriter: ReportWriter {
         html += "<title>\(Markup.escape(pageTitle(report)))</title>\n"
         html += "<style>\n\(HTMLReportStyle.css)\n</style>\n"
         html += "<script>\(HTMLReportStyle.script)</script>\n</head>\n<body>\n<main>\n"
-        html += header(report)
+        html += header(report, violations: loadSections.reduce(0) { $0 + $1.violationCount })
         html += summary(report)
         if let baseline = report.baseline { html += baselineSection(baseline, report) }
-        for (index, section) in (loadSections + load).enumerated() {
+        for (index, section) in loadSections.enumerated() {
             html += loadSection(section, index: index)
         }
         html += checklistSection(report)
@@ -56,7 +57,22 @@ public struct HTMLReportWriter: ReportWriter {
         return "stepgate probe: \(report.issuer) (\(outcome))"
     }
 
-    private func header(_ report: ProbeReport) -> String {
+    private func header(_ report: ProbeReport, violations: Int) -> String {
+        let failing = report.summary.failed > 0 || violations > 0
+        var html = "<header>\n<h1>stepgate probe report</h1>\n"
+        html += "<p class=\"headline \(failing ? "fail" : "pass")\">"
+        html += Markup.escape(headline(report, violations: violations)) + "</p>\n"
+        html += "<dl class=\"facts\">\n"
+        html += fact("Target (issuer)", "<code>\(Markup.escape(report.issuer))</code>")
+        html += fact("Client", "<code>\(Markup.escape(report.clientID))</code>")
+        html += fact("Started", Markup.escape(Markup.date(report.startedAt)))
+        html += fact("Took", Markup.escape(Markup.seconds(report.seconds)))
+        html += fact("Probe", Markup.escape(report.tool))
+        return html + "</dl>\n</header>\n"
+    }
+
+    /// The run in one sentence or two: failures, broken invariants, regressions.
+    private func headline(_ report: ProbeReport, violations: Int) -> String {
         let summary = report.summary
         var headline: String
         if summary.total == 0 {
@@ -70,18 +86,14 @@ public struct HTMLReportWriter: ReportWriter {
             let counts = parts.filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
             headline = "No case failed (\(counts.joined(separator: ", ")))."
         }
+        if violations > 0 {
+            let broken = Markup.count(violations, "security invariant", "security invariants")
+            headline += " \(broken) broken under load."
+        }
         if let regressions = report.baseline?.regressions.count, regressions > 0 {
             headline += " \(Markup.count(regressions, "regression", "regressions")) since the baseline."
         }
-        var html = "<header>\n<h1>stepgate probe report</h1>\n"
-        html += "<p class=\"headline \(summary.failed > 0 ? "fail" : "pass")\">\(Markup.escape(headline))</p>\n"
-        html += "<dl class=\"facts\">\n"
-        html += fact("Target (issuer)", "<code>\(Markup.escape(report.issuer))</code>")
-        html += fact("Client", "<code>\(Markup.escape(report.clientID))</code>")
-        html += fact("Started", Markup.escape(Markup.date(report.startedAt)))
-        html += fact("Took", Markup.escape(Markup.seconds(report.seconds)))
-        html += fact("Probe", Markup.escape(report.tool))
-        return html + "</dl>\n</header>\n"
+        return headline
     }
 
     private func summary(_ report: ProbeReport) -> String {

@@ -185,6 +185,9 @@ import Testing
         let visible = histogram.visibleBuckets()
         #expect(visible?.count == HTMLReportHistogram.minimumBars)
         #expect(visible?.contains(LoadHistogram.bucket(for: .microseconds(1500))) == true)
+        let odd = HTMLReportHistogram.counts(milliseconds: [.nan, .infinity, -5, 1e300])
+        #expect(odd.first == 1 && odd.last == 1 && odd.reduce(0, +) == 2)
+        #expect(HTMLReportMarkup.seconds(.nan) == "unknown" && HTMLReportMarkup.seconds(125) == "2 min 5 s")
         let empty = HTMLReportHistogram(counts: LoadHistogram().counts, title: "t", unit: ("x", "xs"), identifier: "h")
         #expect(empty.svg().isEmpty)
         let last = HTMLReportHistogram(
@@ -253,6 +256,7 @@ import Testing
         #expect(section.histogram.reduce(0, +) == 20)
         #expect(html.contains("<h2>Load: complete step-ups</h2>"))
         #expect(html.contains("1 security invariant broken under load."))
+        #expect(html.contains("<p class=\"headline fail\">No case ran. 1 security invariant broken under load.</p>"))
         #expect(html.contains("a code was accepted twice"))
         #expect(html.contains("<code>http_503</code></td><td class=\"num\">5</td>"))
         #expect(html.contains("Latency of 20 load iterations"))
