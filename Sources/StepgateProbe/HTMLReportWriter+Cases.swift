@@ -20,10 +20,10 @@ extension HTMLReportWriter {
         html += "<thead><tr><th scope=\"col\">Status</th><th scope=\"col\">Case</th>"
         html += "<th scope=\"col\" class=\"num\">Time</th></tr></thead>\n"
         for (category, results) in groups(report.results) {
-            let passed = results.filter { $0.verdict == .passed }.count
+            let tally = Self.tally(results)
             html += "<tbody>\n<tr><th class=\"group\" colspan=\"3\" scope=\"rowgroup\">"
             html += "<span class=\"category\">\(Markup.escape(category))</span> "
-            html += "<span class=\"muted\">(\(passed) of \(results.count) passed)</span></th></tr>\n"
+            html += "<span class=\"muted\">(\(Markup.escape(tally)))</span></th></tr>\n"
             for result in results {
                 html += "<tr class=\"\(result.verdict.status)\"><td>\(Markup.badge(result.verdict.status))</td>"
                 html += "<td>\(caseLink(result.info)) \(Markup.escape(result.info.title))"
@@ -35,6 +35,15 @@ extension HTMLReportWriter {
             html += "</tbody>\n"
         }
         return html + "</table>\n</section>\n"
+    }
+
+    /// How the cases in `results` ended, nonzero counts only: `3 passed, 1 failed`.
+    static func tally(_ results: [CaseResult]) -> String {
+        let statuses = [("pass", "passed"), ("fail", "failed"), ("skip", "skipped"), ("human", "for a person")]
+        return statuses.compactMap { status, label in
+            let count = results.filter { $0.verdict.status == status }.count
+            return count > 0 ? "\(count) \(label)" : nil
+        }.joined(separator: ", ")
     }
 
     /// Every case in full, by category; failed cases start open.

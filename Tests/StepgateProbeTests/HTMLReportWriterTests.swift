@@ -230,7 +230,9 @@ import Testing
         ])
         let html = try Self.html(report)
 
-        #expect(html.contains("<span class=\"category\">code</span> <span class=\"muted\">(1 of 2 passed)</span>"))
+        #expect(
+            html.contains("<span class=\"category\">code</span> <span class=\"muted\">(1 passed, 1 skipped)</span>")
+        )
         #expect(html.contains("<span class=\"badge fail\">FAIL</span>"))
         #expect(html.contains("<details class=\"case fail\" id=\"case-pkce.a\" open=\"open\">"))
         #expect(html.contains("<details class=\"case pass\" id=\"case-code.a\">"))
