@@ -219,7 +219,31 @@ check "probe failing case" 1 "$bin" probe --target "$work/closed.yaml" --only co
 contains "probe reports the failure" err "FAIL  code.replay"
 contains "probe writes junit" junit.xml 'failures="1"'
 contains "probe writes the json report" reports/report.json '"status" : "fail"'
+contains "probe writes the html report" reports/report.html '<h1>stepgate probe report</h1>'
 if grep -rq "inline-probe-secret" "$work/err" "$work/junit.xml" "$work/reports"; then failed=$((failed + 1)); echo "FAIL probe leaked a secret"; else passed=$((passed + 1)); fi
+
+# --baseline: an unusable file is one line and status 2 before anything runs or is written; a
+# case that passed in the baseline and fails now is a regression, summarised and in both reports.
+printf 'not json\n' >"$work/bad-baseline.json"
+check "probe bad baseline" 2 "$bin" probe --target "$work/closed.yaml" --only code.replay \
+  --baseline "$work/bad-baseline.json" --out "$work/not-written" --html "$work/not-written.html"
+one_line "probe bad baseline"
+contains "probe names the bad baseline" err "bad-baseline.json: is not a stepgate probe JSON report (not JSON)"
+if [ -e "$work/not-written" ] || [ -e "$work/not-written.html" ]; then
+  failed=$((failed + 1)); echo "FAIL probe wrote a report despite a bad baseline"
+else passed=$((passed + 1)); fi
+check "probe missing baseline" 2 "$bin" probe --target "$work/closed.yaml" --baseline "$work/nowhere.json"
+contains "probe cannot read the baseline" err "nowhere.json: cannot be read"
+sed 's/"status" : "fail"/"status" : "pass"/' "$work/reports/report.json" >"$work/passed-baseline.json"
+check "probe regression" 1 "$bin" probe --target "$work/closed.yaml" --only code.replay \
+  --baseline "$work/passed-baseline.json" --out "$work/compared"
+contains "probe summarises the baseline" err "since the baseline of .*: 1 regression, 0 fixed"
+contains "probe names the regression" err "regressed: code.replay"
+contains "probe html shows the baseline" compared/report.html '<h2>Since the baseline</h2>'
+contains "probe json carries the baseline" compared/report.json '"regressions" : \['
+check "probe unchanged since the baseline" 1 "$bin" probe --target "$work/closed.yaml" --only code.replay \
+  --baseline "$work/reports/report.json"
+contains "probe says nothing changed" err "0 regressions, 0 fixed, 0 new, 0 not run, 1 unchanged"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -3,7 +3,7 @@
 # decisions by examples/policy.conf, the probe's client and two users set up as scripts/demo.sh
 # does, and examples/probe-stepgate.yaml with its port and flow lifetime replaced. Every case must
 # pass, be left to a person (human.*), or be skipped with a reason listed below.
-# The JSON and JUnit reports go to PROBE_REPORT_DIR (default: the temporary work directory);
+# The JSON, JUnit and HTML reports go to PROBE_REPORT_DIR (default: the temporary work directory);
 # PROBE_UI=html makes the probe answer Stepgate's HTML forms instead of its JSON login API.
 # Usage: tests/probe.sh PATH_TO_STEPGATE
 set -euo pipefail
@@ -67,7 +67,7 @@ fi
 
 status=0
 "$bin" probe --target "$work/target.yaml" --json "$reports/probe-report.json" --junit "$reports/probe-junit.xml" \
-  2>"$work/probe.err" || status=$?
+  --html "$reports/probe-report.html" 2>"$work/probe.err" || status=$?
 cat "$work/probe.err"
 if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
   echo "probe: stepgate probe exited $status"; tail -20 "$work/serve.log"; exit 1
@@ -97,11 +97,13 @@ PY
 
 # No secret reached the reports, the probe's output or the server log.
 for secret in "$PROBE_PASSWORD" "$PROBE_TOTP_SECRET" "$PROBE_SECOND_PASSWORD" "$PROBE_SECOND_TOTP_SECRET"; do
-  for file in "$reports/probe-report.json" "$reports/probe-junit.xml" "$work/probe.err" "$work/serve.log"; do
+  for file in "$reports/probe-report.json" "$reports/probe-junit.xml" "$reports/probe-report.html" "$work/probe.err" \
+    "$work/serve.log"; do
     if grep -qF -- "$secret" "$file"; then echo "FAIL a secret reached $(basename "$file")"; exit 1; fi
   done
 done
-if grep -qE 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.' "$reports/probe-report.json" "$reports/probe-junit.xml"; then
+if grep -qE 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.' "$reports/probe-report.json" "$reports/probe-junit.xml" \
+  "$reports/probe-report.html"; then
   echo "FAIL a token reached the reports"; exit 1
 fi
 echo "probe: reports and logs hold no secret"

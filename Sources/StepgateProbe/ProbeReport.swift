@@ -32,6 +32,8 @@ public struct ProbeReport: Codable, Sendable {
     public var startedAt: Date
     public var seconds: Double
     public var results: [CaseResult]
+    /// What changed since an earlier run, when `--baseline` named one; nil otherwise.
+    public var baseline: BaselineComparison?
 
     public init(
         tool: String,
@@ -67,6 +69,7 @@ public struct ProbeReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case tool, issuer, seconds, results, summary
+        case baseline
         case clientID = "client_id"
         case startedAt = "started_at"
     }
@@ -79,6 +82,7 @@ public struct ProbeReport: Codable, Sendable {
         startedAt = try container.decode(Date.self, forKey: .startedAt)
         seconds = try container.decode(Double.self, forKey: .seconds)
         results = try container.decode([CaseResult].self, forKey: .results)
+        baseline = try container.decodeIfPresent(BaselineComparison.self, forKey: .baseline)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -90,5 +94,6 @@ public struct ProbeReport: Codable, Sendable {
         try container.encode(seconds, forKey: .seconds)
         try container.encode(summary, forKey: .summary)
         try container.encode(results, forKey: .results)
+        try container.encodeIfPresent(baseline, forKey: .baseline)
     }
 }

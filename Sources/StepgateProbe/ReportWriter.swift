@@ -1,7 +1,7 @@
 import Foundation
 
-/// Turns a `ProbeReport` into one file format. The JSON and JUnit writers are here; add a
-/// format (HTML, say) as a new type conforming to this and list it in `ReportFormats.standard`.
+/// Turns a `ProbeReport` into one file format: JSON, JUnit XML and HTML so far. Add a format as
+/// a new type conforming to this and list it in `ReportFormats.standard`.
 public protocol ReportWriter: Sendable {
     /// The file name `--out DIR` writes this format to (`report.json`).
     var fileName: String { get }

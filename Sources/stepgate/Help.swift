@@ -113,6 +113,7 @@ enum Help {
     static let probe = """
         usage: stepgate probe --target FILE [--only IDS] [--skip IDS] [--list] [--json FILE] [--junit FILE]
                               [--out DIR] [--max-wait SECONDS]
+                              [--html FILE] [--baseline FILE]
 
           Runs the probe's cases against the provider and resources FILE describes (YAML; see
           docs/probe.md) as a real client would, and reports what held. Progress goes to standard
@@ -124,11 +125,14 @@ enum Help {
           --list              list the cases (with --target, which would be skipped and why), run nothing
           --json FILE         write the JSON report to FILE
           --junit FILE        write JUnit XML to FILE
-          --out DIR           write every report format into DIR (report.json, junit.xml)
+          --out DIR           write every report format into DIR (report.json, junit.xml, report.html)
+          --html FILE         write the self-contained HTML report to FILE
+          --baseline FILE     compare with an earlier JSON report: regressions, fixes, new and removed cases
           --max-wait SECONDS  longest single wait, for a TOTP step or an expiring flow (default 40)
           --help              show this help
 
         Exit status: 0 when no case failed (skipped ones and checklists for a person included),
-        1 when a case failed, 2 for a wrong command line or target file.
+        1 when a case failed (a regression since the baseline always does), 2 for a wrong command
+        line, target file or baseline.
         """
 }

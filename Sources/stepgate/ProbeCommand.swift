@@ -10,7 +10,10 @@ enum ProbeCommand {
         let help = Help.probe
         let arguments = try Arguments(
             raw,
-            valued: ["target", "only", "skip", "json", "junit", "out", "max-wait"],
+            valued: [
+                "target", "only", "skip", "json", "junit", "out", "max-wait",
+                "html", "baseline",
+            ],
             switches: ["list"],
             help: help
         )
@@ -44,6 +47,7 @@ enum ProbeCommand {
         }
         guard let target else { throw UsageError("--target FILE is required", help: help) }
 
+        let baseline = try readBaseline(arguments, help: help)
         let outputs = try reportOutputs(arguments, help: help)
         let runner = ProbeRunner(
             target: target,
@@ -54,11 +58,12 @@ enum ProbeCommand {
         guard !runner.selected.isEmpty else {
             throw UsageError("the selection leaves no case to run", help: nil)
         }
-        let report = try runner.run()
+        var report = try runner.run()
+        if let baseline { compare(&report, with: baseline) }
         for (writer, path) in outputs {
             try writer.write(report, to: path)
         }
-        if report.hasFailures {
+        if report.hasFailures || report.baseline?.hasRegressions == true {
             throw ReportedFailure(lines: [
                 "probe: \(report.summary.failed) of \(report.summary.total) cases failed"
             ])
@@ -88,6 +93,9 @@ enum ProbeCommand {
         if let path = try arguments.value("junit", help: help) {
             outputs.append((JUnitReportWriter(), path))
         }
+        if let path = try arguments.value("html", help: help) {
+            outputs.append((HTMLReportWriter(), path))
+        }
         if let directory = try arguments.value("out", help: help) {
             do {
                 try FileManager.default.createDirectory(
@@ -104,6 +112,24 @@ enum ProbeCommand {
             }
         }
         return outputs
+    }
+
+    /// The report `--baseline FILE` names, read before any case runs; a file that cannot be
+    /// used stops the command with one line (exit status 2) before any report is written.
+    private static func readBaseline(_ arguments: Arguments, help: String) throws -> ProbeReport? {
+        guard let path = try arguments.value("baseline", help: help) else { return nil }
+        do {
+            return try BaselineReader.read(path: path)
+        } catch {
+            throw UsageError(error.description, help: nil)
+        }
+    }
+
+    /// Puts what changed since `baseline` into `report` and summarises it on standard error.
+    private static func compare(_ report: inout ProbeReport, with baseline: ProbeReport) {
+        let comparison = BaselineComparison(baseline: baseline, current: report)
+        report.baseline = comparison
+        for line in comparison.summaryLines { Output.error("probe: \(line)") }
     }
 
     /// One line per selected case: ID, category, title, and with a target whether it would be skipped.
