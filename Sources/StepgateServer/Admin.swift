@@ -73,8 +73,8 @@ public struct Admin: Sendable {
     }
 
     private static let passwordRuleError = AdminError(
-        "password: expected at least \(PasswordRule.minimumCharacters) characters and at most "
-            + "\(PasswordRule.maximumBytes) bytes"
+        "password: expected \(PasswordRule.minimumCharacters) to \(PasswordRule.maximumBytes) bytes "
+            + "(at least \(PasswordRule.minimumCharacters) characters)"
     )
 
     /// Disables a user: no new sign-in, refresh or userinfo succeeds, and live sessions end.

@@ -7,7 +7,9 @@ enum PasswordRule {
     /// Nil when `password` is acceptable; otherwise a sentence for the user that names no part
     /// of it.
     static func problem(_ password: String) -> String? {
-        if password.count < minimumCharacters { return "Choose a password of at least \(minimumCharacters) characters." }
+        if password.count < minimumCharacters {
+            return "Choose a password of at least \(minimumCharacters) characters."
+        }
         if password.utf8.count > maximumBytes { return "Choose a password of at most \(maximumBytes) bytes." }
         return nil
     }

@@ -53,6 +53,8 @@ extension Provider {
     }
 
     /// Stores the change, audits it, tells the user, and answers with the rotated session cookie.
+    // Known gap: access tokens issued before the change are not revoked; they stay valid until
+    // they expire (`access_token.lifetime`). Sessions and refresh tokens end at once.
     private func applyPasswordChange(_ new: String, session: SessionContext, user: UserRecord, requestID: String)
         throws -> HTTPResponse
     {
@@ -88,7 +90,11 @@ extension Provider {
         -> HTTPResponse
     {
         try store.recordFailure(userID: user.id, at: clock.now)
-        audit(.passwordChangeFailed, requestID: requestID, [AuditKey.subject: user.id, AuditKey.reason: "wrong_password"])
+        audit(
+            .passwordChangeFailed,
+            requestID: requestID,
+            [AuditKey.subject: user.id, AuditKey.reason: "wrong_password"]
+        )
         logger.notice(
             "password change rejected",
             [LogKey.requestID: requestID, LogKey.subject: user.id, LogKey.reason: "wrong_password"]

@@ -134,7 +134,12 @@ extension SQLiteStore {
     }
 
     /// `rotateSession` on a borrowed connection; the caller opens the write transaction.
-    static func rotateSession(from oldHash: [UInt8], to newHash: [UInt8], lastSeenAt: Date, on connection: SQLiteConnection)
+    static func rotateSession(
+        from oldHash: [UInt8],
+        to newHash: [UInt8],
+        lastSeenAt: Date,
+        on connection: SQLiteConnection
+    )
         throws -> Bool
     {
         let copied = try connection.run(

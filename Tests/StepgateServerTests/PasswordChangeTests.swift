@@ -197,7 +197,9 @@ extension Harness {
         let form = [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "app")]
         #expect(client.send(.post, "/token", form: form).status == 400)
         #expect(throws: AdminError.self) { try harness.admin.setPassword(name: "alice", password: "short") }
-        #expect(throws: AdminError.self) { try harness.admin.setPassword(name: "nobody", password: Harness.newPassword) }
+        #expect(throws: AdminError.self) {
+            try harness.admin.setPassword(name: "nobody", password: Harness.newPassword)
+        }
     }
 
     @Test func logout_oldCookieReplayedInAnotherBrowser_signsNothingIn() throws {
