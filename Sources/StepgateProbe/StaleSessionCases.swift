@@ -66,6 +66,9 @@ public enum StaleSessionCases {
         let second = context.session("second user, session B")
         _ = try context.tokens(second, as: .second, oidc.parameters(acr: lowest))
 
+        // The account page may ask for a fresh step-up: wait for an unused TOTP step first, so
+        // that the wait does not outlast the step-up's flow.
+        try user.totp?.waitForFreshStep(maxWait: context.options.maxWait)
         let temporary = Secret("probe-" + context.random.token(byteCount: 18))
         context.redactor.register(temporary.revealed)
         let changed = try form.change(
