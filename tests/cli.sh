@@ -75,6 +75,28 @@ check "client add both" 2 "$bin" client add z --public --secret-stdin --redirect
 
 check "keys rotate" 0 "$bin" keys rotate --data "$data"
 contains "kid" out "new signing key"
+# A signed-in session of alice (as the server would store it), then an administrator's new
+# password: the session ends with it.
+python3 - "$data/stepgate.db" <<'PY'
+import os, sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1])
+(user,) = db.execute("SELECT id FROM users WHERE name = 'alice'").fetchone()
+now = int(time.time())
+db.execute("INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+           (os.urandom(32), user, now, now, now + 3600))
+db.commit()
+PY
+check "user password" 0 sh -c "printf 'another long passphrase\n' | '$bin' user password alice --data '$data'"
+contains "user password ends sessions" out "1 sessions ended"
+check "user password again ends none" 0 sh -c "printf 'a third long passphrase\n' | '$bin' user password alice --data '$data'"
+contains "no session left" out "0 sessions ended"
+check "user password short" 1 sh -c "printf 'short\n' | '$bin' user password alice --data '$data'"
+one_line "user password short"
+check "user password unknown" 1 sh -c "printf 'another long passphrase\n' | '$bin' user password nobody --data '$data'"
+check "user password no password" 2 sh -c "'$bin' user password alice --data '$data' </dev/null"
+if grep -q "another long passphrase" "$work/out" "$work/err"; then
+  failed=$((failed + 1)); echo "FAIL password echoed"
+else passed=$((passed + 1)); fi
 check "user disable" 0 "$bin" user disable alice --data "$data"
 check "user disable unknown" 1 "$bin" user disable nobody --data "$data"
 

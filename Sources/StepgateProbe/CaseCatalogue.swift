@@ -17,6 +17,7 @@ public enum CaseCatalogue {
         GrantCases.all,
         [TOTPCases.replay, FreshnessCases.expiredChallenge, TOTPCases.race],
         HumanCases.all,
+        StaleSessionCases.all,
     ]
 
     /// Every case in run order.

@@ -112,6 +112,12 @@ final class ProbeEnvironment: Sendable {
         return try baseSession(user, level: level, evidence).fork(recordingInto: evidence)
     }
 
+    /// Forgets `role`'s shared signed-in sessions, after a case ended them at the target (a
+    /// password change); the next case that needs one signs in again.
+    func forgetSharedSessions(_ role: ProbeUser.Role) {
+        sessions.withLock { $0 = $0.filter { !$0.key.hasPrefix(role.rawValue + "/") } }
+    }
+
     /// Registers `user`'s authenticator once, when the target file asks for it.
     func prepare(_ user: ProbeUser, _ evidence: EvidenceLog) throws(ProbeError) {
         guard user.webAuthn != nil else { return }

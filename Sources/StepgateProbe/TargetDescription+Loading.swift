@@ -114,6 +114,7 @@ struct TargetReader {
         }
         let keys: Set<String> = [
             "username", "password", "password_env", "totp_secret", "totp_secret_env", "webauthn",
+            "password_change_url",
         ]
         guard mapping(node, path, keys: keys) != nil else { return nil }
         let username = string(node["username"], "\(path).username", required: true)
@@ -134,12 +135,14 @@ struct TargetReader {
         let webAuthn =
             choice(node["webauthn"], "\(path).webauthn", TargetDescription.WebAuthnSetup.self)
             ?? .none
+        let passwordChange = url(node["password_change_url"], "\(path).password_change_url", required: false)
         guard let username, let password else { return nil }
         return TargetDescription.User(
             username: username,
             password: password,
             totpSecret: totp,
-            webAuthn: webAuthn
+            webAuthn: webAuthn,
+            passwordChangeURL: passwordChange
         )
     }
 

@@ -42,6 +42,9 @@ public struct TargetDescription: Sendable {
         /// The base32 TOTP seed (RFC 6238, SHA-1, 6 digits, 30 s), when the user has an app.
         public var totpSecret: Secret?
         public var webAuthn: WebAuthnSetup
+        /// The page where the user changes their password (`password_change_url`); nil means
+        /// the issuer's `/account/password`, used when it answers a signed-in user with a form.
+        public var passwordChangeURL: String?
     }
 
     /// What a protected resource should demand, and for a bound one, another transaction.

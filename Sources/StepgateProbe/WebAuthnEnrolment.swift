@@ -75,30 +75,10 @@ public struct WebAuthnEnrolment: Sendable {
         webAuthn.markRegistered()
     }
 
-    /// `url` as a signed-in, freshly stepped-up user sees it: any sign-in or step-up on the way
-    /// is answered, and the page the provider returns to is fetched.
+    /// `url` as a signed-in, freshly stepped-up user sees it (`LoginDriver.signedInPage`).
     private func signedInPage(_ session: ClientSession, _ url: String) throws(ProbeError)
         -> ProbeResponse
     {
-        var response = try session.get(url, note: "account page")
-        for _ in 0..<3 {
-            guard response.isRedirect, let location = response.location else { return response }
-            let issuer = driver.issuer
-            let path = authorizationPath
-            let isSignIn = !LoginDriver.leavesSignIn(
-                location,
-                issuer: issuer,
-                authorizationPath: path
-            )
-            if isSignIn {
-                let back = try driver.complete(session, from: location) {
-                    LoginDriver.leavesSignIn($0, issuer: issuer, authorizationPath: path)
-                }
-                response = try session.get(back, note: "back to the account page")
-            } else {
-                response = try session.get(location, note: "account page")
-            }
-        }
-        return response
+        try driver.signedInPage(session, url, authorizationPath: authorizationPath)
     }
 }

@@ -29,6 +29,7 @@ struct AccountPage {
         var html = "<p>Signed in as <strong>\(HTML.escape(userName))</strong>.</p>"
         if let notice { html += "<p class=\"notice\" role=\"status\">\(HTML.escape(notice.text))</p>" }
         html += methods() + adding() + recoverySection() + deviceSection()
+        html += "<h2>Password</h2><p><a href=\"/account/password\">Change your password</a></p>"
         html += "<p><a href=\"/logout\">Sign out</a></p>"
         return html
     }

@@ -163,6 +163,7 @@ enum AccountNotice: String, Sendable {
     case removed
     case remembered
     case forgotten
+    case password
 
     var text: String {
         switch self {
@@ -174,6 +175,7 @@ enum AccountNotice: String, Sendable {
         case .removed: "The sign-in method is removed."
         case .remembered: "This browser is remembered."
         case .forgotten: "The browser is forgotten."
+        case .password: "Your password is changed. Every other browser and app was signed out."
         }
     }
 }

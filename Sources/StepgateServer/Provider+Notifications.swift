@@ -11,6 +11,8 @@ enum FactorChange: Sendable {
     case recoveryCodesRegenerated
     /// A security key or passkey was disabled because its signature counter went backwards.
     case credentialDisabled(label: String)
+    /// The password was changed; every other session was signed out.
+    case passwordChanged
 
     /// The sentence the message carries; names no secret, number or address.
     var sentence: String {
@@ -23,6 +25,8 @@ enum FactorChange: Sendable {
         case .credentialDisabled(let label):
             "Your security key or passkey (\(label)) was switched off: it answered like a copy of itself. "
                 + "Remove it and add it again if you still have it."
+        case .passwordChanged:
+            "Your password was changed, and every other browser and app signed in to your account was signed out."
         }
     }
 
@@ -30,6 +34,7 @@ enum FactorChange: Sendable {
         switch self {
         case .added, .recoveryCodesRegenerated: .factorAdded
         case .removed, .recoveryCodeUsed, .credentialDisabled: .factorRemoved
+        case .passwordChanged: .passwordChanged
         }
     }
 

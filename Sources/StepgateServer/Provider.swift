@@ -118,7 +118,7 @@ public final class Provider: Sendable {
             "/stepup", "/decide", "/denied", "/static/webauthn.js", "/account", "/account/totp",
             "/account/totp/confirm",
             "/account/recovery", "/account/remove", "/account/device", "/account/phone", "/account/email",
-            "/account/confirm", "/account/webauthn", "/account/webauthn/finish",
+            "/account/confirm", "/account/webauthn", "/account/webauthn/finish", "/account/password",
         ] + (demo ? ["/demo", "/demo/callback"] : [])
     }
 
@@ -169,6 +169,8 @@ public final class Provider: Sendable {
         add(.post, "/account/webauthn", { try $0.startWebAuthnEnrolment($1) })
         add(.get, "/account/webauthn", { try $0.webAuthnEnrolmentPage($1) })
         add(.post, "/account/webauthn/finish", { try $0.finishWebAuthnEnrolment($1) })
+        add(.get, "/account/password", { try $0.passwordPage($1) })
+        add(.post, "/account/password", { try $0.changePassword($1) })
         add(.get, "/healthz", { _, _ in .text(200, "ok\n") })
         add(.get, "/readyz", { try $0.readiness($1) })
         add(.get, "/metrics", { $0.metricsPage($1) })

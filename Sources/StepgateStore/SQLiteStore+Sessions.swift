@@ -128,30 +128,42 @@ extension SQLiteStore {
     public func rotateSession(from oldHash: [UInt8], to newHash: [UInt8], lastSeenAt: Date) throws -> Bool {
         try withConnection { connection in
             try connection.writeTransaction {
-                let copied = try connection.run(
-                    """
-                    INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
-                    SELECT ?2, user_id, created_at, ?3, expires_at FROM sessions WHERE id_hash = ?1
-                    """,
-                    [.blob(oldHash), .blob(newHash), .date(lastSeenAt)]
-                )
-                guard copied == 1 else { return false }
-                try connection.run(
-                    "UPDATE session_events SET session_id_hash = ?2 WHERE session_id_hash = ?1",
-                    [.blob(oldHash), .blob(newHash)]
-                )
-                for table in [
-                    "flows", "stepup_challenges", "transaction_grants", "webauthn_ceremonies", "one_time_codes",
-                ] {
-                    try connection.run(
-                        "UPDATE \(table) SET session_id_hash = ?2 WHERE session_id_hash = ?1",
-                        [.blob(oldHash), .blob(newHash)]
-                    )
-                }
-                try connection.run("DELETE FROM sessions WHERE id_hash = ?1", [.blob(oldHash)])
-                return true
+                try Self.rotateSession(from: oldHash, to: newHash, lastSeenAt: lastSeenAt, on: connection)
             }
         }
+    }
+
+    /// `rotateSession` on a borrowed connection; the caller opens the write transaction.
+    static func rotateSession(
+        from oldHash: [UInt8],
+        to newHash: [UInt8],
+        lastSeenAt: Date,
+        on connection: SQLiteConnection
+    )
+        throws -> Bool
+    {
+        let copied = try connection.run(
+            """
+            INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
+            SELECT ?2, user_id, created_at, ?3, expires_at FROM sessions WHERE id_hash = ?1
+            """,
+            [.blob(oldHash), .blob(newHash), .date(lastSeenAt)]
+        )
+        guard copied == 1 else { return false }
+        try connection.run(
+            "UPDATE session_events SET session_id_hash = ?2 WHERE session_id_hash = ?1",
+            [.blob(oldHash), .blob(newHash)]
+        )
+        for table in [
+            "flows", "stepup_challenges", "transaction_grants", "webauthn_ceremonies", "one_time_codes",
+        ] {
+            try connection.run(
+                "UPDATE \(table) SET session_id_hash = ?2 WHERE session_id_hash = ?1",
+                [.blob(oldHash), .blob(newHash)]
+            )
+        }
+        try connection.run("DELETE FROM sessions WHERE id_hash = ?1", [.blob(oldHash)])
+        return true
     }
 
     /// Deletes the session with its events and every flow it started.

@@ -16,7 +16,14 @@ public protocol Store: Sendable {
     func user(name: String) throws -> UserRecord?
     /// Sets the disabled flag; returns false if there is no such user.
     func setUserDisabled(id: String, disabled: Bool) throws -> Bool
+    /// Replaces the password hash, and nothing else (a rehash at a higher cost); false if there
+    /// is no such user. A change of the password itself goes through `changePassword`.
     func updatePasswordHash(userID: String, passwordHash: String) throws -> Bool
+    /// Applies `change` in one transaction: the new hash, every other session of the user deleted,
+    /// every unrevoked refresh token of the user revoked, and the kept session (if any) moved to
+    /// its new ID hash. Returns nil, changing nothing, when the user is unknown, the stored hash is
+    /// no longer `expectedHash`, or the kept session is unknown or another user's.
+    func changePassword(_ change: PasswordChange) throws -> PasswordChangeResult?
 
     // MARK: Factors
 

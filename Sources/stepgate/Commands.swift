@@ -45,7 +45,9 @@ enum Commands {
         let help = Help.user
         let arguments = try Arguments(raw, valued: common, help: help)
         if arguments.wantsHelp { return Output.print(help) }
-        guard arguments.positionals.count == 2 else { throw UsageError("expected: user add|disable NAME", help: help) }
+        guard arguments.positionals.count == 2 else {
+            throw UsageError("expected: user add|password|disable NAME", help: help)
+        }
         let (action, name) = (arguments.positionals[0], arguments.positionals[1])
         let admin = try openAdmin(arguments, help: help)
         switch action {
@@ -55,6 +57,15 @@ enum Commands {
             }
             try admin.addUser(name: name, password: password)
             Output.print("user \(name) added")
+        case "password":
+            guard let password = Input.readSecret(prompt: "New password for \(name): ") else {
+                throw UsageError("expected the new password on standard input", help: help)
+            }
+            let result = try admin.setPassword(name: name, password: password)
+            Output.print(
+                "password of \(name) changed; \(result.sessionsEnded) sessions ended, "
+                    + "\(result.refreshTokensRevoked) refresh tokens revoked"
+            )
         case "disable":
             try admin.disableUser(name: name)
             Output.print("user \(name) disabled")

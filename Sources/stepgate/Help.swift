@@ -14,6 +14,7 @@ enum Help {
         commands:
           serve                      run the OpenID Connect provider
           user add NAME              add a user; the password is read from standard input
+          user password NAME         set a user's password (standard input); ends the user's sessions
           user disable NAME          disable a user
           factor add NAME totp       enrol a TOTP factor; prints the otpauth:// URI
           client add ID --redirect-uri URI [--public | --secret-stdin]
@@ -43,6 +44,8 @@ enum Help {
 
     static let user = """
         usage: stepgate user add NAME      (password on standard input)
+               stepgate user password NAME (new password on standard input; ends every session
+                                            and revokes every refresh token of the user)
                stepgate user disable NAME
         \(commonFlags)
         """

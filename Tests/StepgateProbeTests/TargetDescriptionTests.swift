@@ -50,6 +50,21 @@ import Testing
         #expect(target.secrets == ["first-password-value"])
     }
 
+    @Test func parse_readsPasswordChangeURL() throws {
+        let text =
+            Self.minimal + "\n" + """
+                second_user:
+                  username: demo2
+                  password_env: PROBE_SECOND_PASSWORD
+                  password_change_url: http://localhost:8080/me/password
+                """
+        let target = try TargetDescription.parse(Array(text.utf8), environment: Self.environment)
+        #expect(target.user.passwordChangeURL == nil)
+        #expect(target.secondUser?.passwordChangeURL == "http://localhost:8080/me/password")
+        let bad = problems(text.replacingOccurrences(of: "http://localhost:8080/me/password", with: "not a url"))
+        #expect(bad.count == 1 && bad.first?.hasPrefix("second_user.password_change_url") == true)
+    }
+
     @Test func problems_nameTheVariableNeverItsValue() {
         let found = problems(Self.minimal, environment: [:])
         #expect(found == ["user.password_env (line 3): PROBE_PASSWORD is not set"])

@@ -30,6 +30,10 @@ public enum AuditKey {
     public static let decision = "decision"
     /// How many of something are left, such as unused recovery codes.
     public static let remaining = "remaining"
+    /// How many sessions a change ended (a password change ends the user's other sessions).
+    public static let sessionsEnded = "sessions.ended"
+    /// How many refresh tokens a change revoked.
+    public static let refreshTokensRevoked = "refresh_tokens.revoked"
     /// Stepgate's ID of a factor or WebAuthn credential; never its secret, number or address.
     public static let factorID = "factor.id"
     /// `totp`, `sms`, `email`, `security_key`, `passkey` or `recovery_codes`.

@@ -57,4 +57,10 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable {
     /// The user asked Stepgate to remember a device, or to forget one.
     public static let deviceRemembered = AuditKind(rawValue: "device.remembered")
     public static let deviceForgotten = AuditKind(rawValue: "device.forgotten")
+    /// The user changed their password (or an administrator set it): the user's other sessions
+    /// ended and their refresh tokens were revoked (`sessions.ended`, `refresh_tokens.revoked`).
+    public static let passwordChanged = AuditKind(rawValue: "password.changed")
+    /// A password change was refused because the current password was wrong; counted against
+    /// the account's failure budget.
+    public static let passwordChangeFailed = AuditKind(rawValue: "password.change_failed")
 }

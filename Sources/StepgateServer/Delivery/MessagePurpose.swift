@@ -8,6 +8,8 @@ public enum MessagePurpose: String, Sendable, CaseIterable {
     case factorAdded = "factor_added"
     /// A factor was removed from the account.
     case factorRemoved = "factor_removed"
+    /// The account's password was changed.
+    case passwordChanged = "password_changed"
     /// A test message from `stepgate notify test`.
     case test
 }
