@@ -30,6 +30,17 @@ enum FactorChange: Sendable {
         }
     }
 
+    /// What to do when the change was not the owner's.
+    func advice(issuer: String) -> String {
+        switch self {
+        case .passwordChanged:
+            "If this was not you, someone knows your sign-in details: ask your administrator to reset "
+                + "your password, then review your account at \(issuer)/account."
+        default:
+            "If this was not you, sign in and review your account at \(issuer)/account, and change your password."
+        }
+    }
+
     var purpose: MessagePurpose {
         switch self {
         case .added, .recoveryCodesRegenerated: .factorAdded
@@ -60,9 +71,7 @@ extension Provider {
     func notifyFactorChange(userID: String, change: FactorChange, requestID: String) throws {
         let now = clock.now
         let when = ISO8601DateFormatter.string(from: now, timeZone: .gmt, formatOptions: [.withInternetDateTime])
-        let text =
-            "\(change.sentence) (\(when))\nIf this was not you, sign in and review your account at "
-            + "\(configuration.issuer)/account, and change your password."
+        let text = "\(change.sentence) (\(when))\n\(change.advice(issuer: configuration.issuer))"
         for factor in try store.factors(userID: userID) {
             let channel: DeliveryChannel
             switch factor.kind {
