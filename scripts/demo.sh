@@ -34,6 +34,14 @@ if ! grep -q '^second_password=' "$credentials"; then
   "$bin" client add probe --public --redirect-uri "$issuer/probe/callback" --data "$data" >/dev/null
   (umask 077; printf 'second_password=%s\nsecond_secret=%s\n' "$second_password" "$second_secret" >> "$credentials")
 fi
+# A third user for the probe's brute-force case, which locks it out on purpose, once.
+if ! grep -q '^lockout_password=' "$credentials"; then
+  lockout_password=$(python3 -c 'import secrets; print(secrets.token_urlsafe(12))')
+  lockout_secret=$(python3 -c 'import base64, os; print(base64.b32encode(os.urandom(20)).decode())')
+  printf '%s\n' "$lockout_password" | "$bin" user add demo3 --data "$data" >/dev/null
+  "$bin" factor add demo3 totp --secret "$lockout_secret" --data "$data" >/dev/null
+  (umask 077; printf 'lockout_password=%s\nlockout_secret=%s\n' "$lockout_password" "$lockout_secret" >> "$credentials")
+fi
 password=$(sed -n 's/^password=//p' "$credentials")
 secret=$(sed -n 's/^secret=//p' "$credentials")
 uri=$(sed -n 's/^uri=//p' "$credentials")
@@ -66,7 +74,7 @@ cat <<MSG
   that verifies you (aal3).
   The policy is examples/policy.conf; see why with
     $bin audit tail --data $data
-  Probe it (second user demo2, client probe; examples/probe-stepgate.yaml expects port 8080):
+  Probe it (second user demo2, demo3 to lock out, client probe; examples/probe-stepgate.yaml expects port 8080):
     eval "\$(scripts/probe-env.sh $data)"; $bin probe --target examples/probe-stepgate.yaml
 
   Discovery:      $issuer/.well-known/openid-configuration

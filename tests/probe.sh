@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `stepgate probe` against Stepgate itself: the demo bank behind real nginx (examples/nginx.conf),
-# decisions by examples/policy.conf, the probe's client and two users set up as scripts/demo.sh
+# decisions by examples/policy.conf, the probe's client and three users set up as scripts/demo.sh
 # does, and examples/probe-stepgate.yaml with its port and flow lifetime replaced. Every case must
 # pass, be left to a person (human.*), or be skipped with a reason listed below.
 # The JSON, JUnit and HTML reports go to PROBE_REPORT_DIR (default: the temporary work directory);
@@ -36,11 +36,17 @@ PROBE_PASSWORD=$(random_password)
 PROBE_TOTP_SECRET=$(random_seed)
 PROBE_SECOND_PASSWORD=$(random_password)
 PROBE_SECOND_TOTP_SECRET=$(random_seed)
+PROBE_LOCKOUT_PASSWORD=$(random_password)
+PROBE_LOCKOUT_TOTP_SECRET=$(random_seed)
 export PROBE_PASSWORD PROBE_TOTP_SECRET PROBE_SECOND_PASSWORD PROBE_SECOND_TOTP_SECRET
+export PROBE_LOCKOUT_PASSWORD PROBE_LOCKOUT_TOTP_SECRET
 printf '%s\n' "$PROBE_PASSWORD" | "$bin" user add demo --data "$data" >/dev/null
 printf '%s\n' "$PROBE_SECOND_PASSWORD" | "$bin" user add demo2 --data "$data" >/dev/null
 "$bin" factor add demo totp --secret "$PROBE_TOTP_SECRET" --data "$data" >/dev/null
 "$bin" factor add demo2 totp --secret "$PROBE_SECOND_TOTP_SECRET" --data "$data" >/dev/null
+# demo3: the user bruteforce.across_challenges locks out (scripts/demo.sh makes it too).
+printf '%s\n' "$PROBE_LOCKOUT_PASSWORD" | "$bin" user add demo3 --data "$data" >/dev/null
+"$bin" factor add demo3 totp --secret "$PROBE_LOCKOUT_TOTP_SECRET" --data "$data" >/dev/null
 "$bin" client add probe --public --redirect-uri "$base/probe/callback" --data "$data" >/dev/null
 
 sed -e "s#localhost:8080#localhost:$nginx_port#g" -e "s#^flow_lifetime: .*#flow_lifetime: ${flow_lifetime}s#" \
@@ -96,7 +102,8 @@ sys.exit(1 if problems else 0)
 PY
 
 # No secret reached the reports, the probe's output or the server log.
-for secret in "$PROBE_PASSWORD" "$PROBE_TOTP_SECRET" "$PROBE_SECOND_PASSWORD" "$PROBE_SECOND_TOTP_SECRET"; do
+for secret in "$PROBE_PASSWORD" "$PROBE_TOTP_SECRET" "$PROBE_SECOND_PASSWORD" "$PROBE_SECOND_TOTP_SECRET" \
+  "$PROBE_LOCKOUT_PASSWORD" "$PROBE_LOCKOUT_TOTP_SECRET"; do
   for file in "$reports/probe-report.json" "$reports/probe-junit.xml" "$reports/probe-report.html" "$work/probe.err" \
     "$work/serve.log"; do
     if grep -qF -- "$secret" "$file"; then echo "FAIL a secret reached $(basename "$file")"; exit 1; fi

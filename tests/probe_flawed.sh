@@ -44,7 +44,10 @@ PROBE_PASSWORD=$(random_password)
 PROBE_TOTP_SECRET=$(random_seed)
 PROBE_SECOND_PASSWORD=$(random_password)
 PROBE_SECOND_TOTP_SECRET=$(random_seed)
+PROBE_LOCKOUT_PASSWORD=$(random_password)
+PROBE_LOCKOUT_TOTP_SECRET=$(random_seed)
 export PROBE_PASSWORD PROBE_TOTP_SECRET PROBE_SECOND_PASSWORD PROBE_SECOND_TOTP_SECRET
+export PROBE_LOCKOUT_PASSWORD PROBE_LOCKOUT_TOTP_SECRET
 
 # start_target NAME FLAWS: a fresh target on a free loopback port and $work/NAME.yaml for it.
 start_target() {
@@ -73,6 +76,10 @@ second_user:
   username: bob
   password_env: PROBE_SECOND_PASSWORD
   totp_secret_env: PROBE_SECOND_TOTP_SECRET
+lockout_user:
+  username: carol
+  password_env: PROBE_LOCKOUT_PASSWORD
+  totp_secret_env: PROBE_LOCKOUT_TOTP_SECRET
 resources:
   - name: transfer
     method: POST
@@ -141,7 +148,7 @@ case_ids=$(printf '%s\n' "${present[@]%%:*}" | sort -u | paste -sd,)
 control_ids=$case_ids
 for id in stepup.happy stepup.challenge_shape code.race pkce.missing pkce.plain \
   redirect_uri.open_redirect session.state_swap session.flow_hijack acr.several_unknown \
-  refresh.revoked stepup.sso_reentry totp.race; do
+  refresh.revoked stepup.sso_reentry totp.race factor.same_twice; do
   if grep -qx -- "$id" "$work/cases"; then control_ids+=",$id"; fi
 done
 if start_target control none && probe control "$control_ids"; then
@@ -214,7 +221,8 @@ stop_target
 
 # No secret reached the reports, the probe's output or the target's log.
 logs=("$work"/*.json "$work/probe.log" "$work/target.log")
-secrets=("$PROBE_PASSWORD" "$PROBE_TOTP_SECRET" "$PROBE_SECOND_PASSWORD" "$PROBE_SECOND_TOTP_SECRET")
+secrets=("$PROBE_PASSWORD" "$PROBE_TOTP_SECRET" "$PROBE_SECOND_PASSWORD" "$PROBE_SECOND_TOTP_SECRET"
+  "$PROBE_LOCKOUT_PASSWORD" "$PROBE_LOCKOUT_TOTP_SECRET")
 leaked=""
 for secret in "${secrets[@]}"; do
   if grep -qF -- "$secret" "${logs[@]}" 2>/dev/null; then leaked="a secret"; fi

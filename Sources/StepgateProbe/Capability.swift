@@ -17,6 +17,8 @@ public enum Capability: String, Sendable, CaseIterable, Codable {
     case browserResource = "browser_resource"
     /// A resource with `bound: true`.
     case boundResource = "bound_resource"
+    /// A `lockout_user` with a TOTP seed, which a case may lock out.
+    case lockoutUser = "lockout_user"
     /// A `flow_lifetime` no longer than the wait limit.
     case flowLifetime = "flow_lifetime"
 
@@ -42,6 +44,11 @@ public enum Capability: String, Sendable, CaseIterable, Codable {
         case .boundResource:
             return target.resources.contains { $0.expects.bound }
                 ? nil : "no resource with bound: true"
+        case .lockoutUser:
+            guard let user = target.lockoutUser else {
+                return "the target file has no lockout_user (a user the probe may lock out)"
+            }
+            return user.totpSecret == nil ? "the lockout_user has no totp_secret" : nil
         case .flowLifetime:
             guard let lifetime = target.flowLifetime else {
                 return

@@ -15,9 +15,14 @@ public enum CaseCatalogue {
         RefreshCases.all,
         [FreshnessCases.ssoReentry, FreshnessCases.staleSession],
         GrantCases.all,
+        [GrantCases.otherAction],
+        WebAuthnCases.all,
+        FactorCases.all,
         [TOTPCases.replay, FreshnessCases.expiredChallenge, TOTPCases.race],
         HumanCases.all,
         StaleSessionCases.all,
+        // Last: it locks its dedicated user out for a while.
+        BruteForceCases.all,
     ]
 
     /// Every case in run order.

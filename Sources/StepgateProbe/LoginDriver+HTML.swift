@@ -129,7 +129,8 @@ extension LoginDriver {
         let assertion = try webAuthn.assert(
             challenge: challenge,
             relyingPartyID: rpID,
-            allowCredentials: allowed
+            allowCredentials: allowed,
+            options: options.assertion
         )
         let values = [
             "credential_id": Base64URL.encode(assertion.credentialID),

@@ -120,7 +120,8 @@ extension LoginDriver {
         let assertion = try webAuthn.assert(
             challenge: challenge,
             relyingPartyID: rpID,
-            allowCredentials: allowed
+            allowCredentials: allowed,
+            options: self.options.assertion
         )
         var body: [String: JSONValue] = [
             "flow": .string(flow), "step": "webauthn", "ceremony": .string(ceremony),

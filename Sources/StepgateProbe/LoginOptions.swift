@@ -7,6 +7,8 @@ public struct LoginOptions: Sendable {
     public var maxWait: Double
     /// Most pages or answers before the driver gives up.
     public var maxSteps = 12
+    /// How WebAuthn assertions depart from correct ones (the WebAuthn cases); correct by default.
+    public var assertion = WebAuthnAssertionOptions()
 
     public init(
         ui: TargetDescription.LoginUI,

@@ -39,6 +39,7 @@ final class ProbeEnvironment: Sendable {
         var users: [ProbeUser] = []
         for (role, settings) in [
             (ProbeUser.Role.primary, target.user), (.second, target.secondUser),
+            (.lockout, target.lockoutUser),
         ] {
             guard let settings else { continue }
             let totp = settings.totpSecret.flatMap {

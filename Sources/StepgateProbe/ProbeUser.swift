@@ -4,6 +4,11 @@ public final class ProbeUser: Sendable {
     public enum Role: String, Sendable, CaseIterable {
         case primary = "user"
         case second = "second_user"
+        /// The user the brute-force case locks out; no other case signs in as it.
+        case lockout = "lockout_user"
+
+        /// The users cases may sign in as freely (every one but `lockout`).
+        public static let everyday: [Role] = [.primary, .second]
     }
 
     public let role: Role

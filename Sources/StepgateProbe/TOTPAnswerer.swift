@@ -76,6 +76,23 @@ public final class TOTPAnswerer: Sendable {
         if wait > 0 { sleeper.sleep(seconds: wait + 0.05) }
     }
 
+    /// A code of the right length that is no step's code from two steps before to two after
+    /// the current one: a guess that cannot be right, for the brute-force case. Marks nothing.
+    public func wrongCode() -> String {
+        let current = currentStep
+        let near = Set((current - 2...current + 2).map { totp.code(step: $0) })
+        let length = totp.code(step: current).count
+        var modulus = 1
+        for _ in 0..<length { modulus *= 10 }
+        var value = (Int(totp.code(step: current)) ?? 0) + modulus / 2
+        while true {
+            let text = String(value % modulus)
+            let padded = String(repeating: "0", count: max(0, length - text.count)) + text
+            if !near.contains(padded) { return padded }
+            value += 1
+        }
+    }
+
     /// Records that the target accepted `code`.
     public func accepted(_ code: Code) {
         state.withLock { $0.lastAccepted = code }

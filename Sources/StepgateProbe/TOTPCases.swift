@@ -81,7 +81,7 @@ public enum TOTPCases {
     private static func soonest(_ context: CaseContext, preferReplayable: Bool) throws -> (
         ProbeUser, TOTPAnswerer
     ) {
-        let candidates = ProbeUser.Role.allCases.compactMap { role -> (ProbeUser, TOTPAnswerer)? in
+        let candidates = ProbeUser.Role.everyday.compactMap { role -> (ProbeUser, TOTPAnswerer)? in
             guard let user = try? context.user(role), let totp = user.totp else { return nil }
             return (user, totp)
         }

@@ -64,6 +64,7 @@ struct TargetReader {
         let ui = choice(top["ui"], "ui", TargetDescription.LoginUI.self) ?? .auto
         let user = readUser(top["user"], "user", required: true)
         let second = readUser(top["second_user"], "second_user", required: false)
+        let lockout = readUser(top["lockout_user"], "lockout_user", required: false)
         let levels = readLevels(top["levels"])
         let resources = readResources(top["resources"], levels: levels)
         let lifetime = duration(top["flow_lifetime"], "flow_lifetime")
@@ -79,6 +80,7 @@ struct TargetReader {
             ui: ui,
             user: user,
             secondUser: second,
+            lockoutUser: lockout,
             resources: resources,
             levels: levels,
             flowLifetime: lifetime,
@@ -87,8 +89,8 @@ struct TargetReader {
     }
 
     static let topKeys: Set<String> = [
-        "issuer", "client", "ui", "user", "second_user", "resources", "levels", "flow_lifetime",
-        "timeout",
+        "issuer", "client", "ui", "user", "second_user", "lockout_user", "resources", "levels",
+        "flow_lifetime", "timeout",
     ]
 
     private mutating func readClient(_ node: YAMLNode?) -> TargetDescription.Client? {

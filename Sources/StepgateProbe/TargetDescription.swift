@@ -92,6 +92,9 @@ public struct TargetDescription: Sendable {
     public var user: User
     /// Another user, for cases that swap state or sessions between two people.
     public var secondUser: User?
+    /// A user the brute-force case may lock out (its failure budget is spent on purpose), so
+    /// that no other case uses it.
+    public var lockoutUser: User?
     public var resources: [Resource]
     /// The levels lowest first; nil to take the order of discovery's `acr_values_supported`.
     public var levels: [String]?
@@ -103,7 +106,7 @@ public struct TargetDescription: Sendable {
     /// Every secret the description holds, for the evidence redactor.
     public var secrets: [String] {
         var values = [client.secret?.revealed]
-        for user in [user] + (secondUser.map { [$0] } ?? []) {
+        for user in [user] + [secondUser, lockoutUser].compactMap({ $0 }) {
             values += [user.password.revealed, user.totpSecret?.revealed]
         }
         return values.compactMap { $0 }.filter { !$0.isEmpty }

@@ -88,11 +88,20 @@ public final class WebAuthnAnswerer: Sendable {
         return try result.get()
     }
 
-    /// An assertion for `challenge` on `relyingPartyID`, the counter one higher than before.
+    /// The highest signature counter sent so far (0 before the first assertion).
+    public var signCount: UInt32 { state.withLock { $0.signCount } }
+
+    /// An assertion for `challenge` on `relyingPartyID`, the counter one higher than before,
+    /// or departing from a correct one as `options` say.
     ///
     /// - Throws: `ProbeError.webAuthn` when `allowCredentials` is not empty and does not name
     ///   this credential (the target does not know it).
-    public func assert(challenge: [UInt8], relyingPartyID: String, allowCredentials: [[UInt8]])
+    public func assert(
+        challenge: [UInt8],
+        relyingPartyID: String,
+        allowCredentials: [[UInt8]],
+        options: WebAuthnAssertionOptions = WebAuthnAssertionOptions()
+    )
         throws(ProbeError)
         -> Assertion
     {
@@ -102,13 +111,16 @@ public final class WebAuthnAnswerer: Sendable {
             guard allowCredentials.isEmpty || allowCredentials.contains(id) else {
                 return .failure(ProbeError(.webAuthn, "the target does not offer this credential"))
             }
-            state.signCount += 1
+            let count = options.signCount ?? state.signCount + 1
+            state.signCount = max(state.signCount, count)
             var ceremony = SoftAuthenticator.Ceremony()
-            ceremony.challenge = challenge
+            ceremony.challenge = options.challenge ?? challenge
             ceremony.rpID = relyingPartyID
-            ceremony.origin = origin
-            ceremony.signCount = state.signCount
+            ceremony.origin = options.origin ?? origin
+            ceremony.type = options.type
+            ceremony.signCount = count
             ceremony.userHandle = state.userHandle
+            if !options.userVerified { ceremony.flags.remove(.userVerified) }
             guard let made = try? state.authenticator.assertion(ceremony) else {
                 return .failure(ProbeError(.webAuthn, "could not sign the assertion"))
             }

@@ -101,6 +101,10 @@ extension Provider {
             guard try consumeGrant(transaction, requirement: requirement, context: context) else {
                 return (.stepUp(requirement, assessment), requirement, assessment)
             }
+        } else if Self.isTransactionGrant(context.credential) {
+            // RFC 9396: a token issued to approve one transaction authorizes that transaction
+            // only, never another action that its level and freshness would otherwise meet.
+            return (.stepUp(requirement, assessment), requirement, assessment)
         }
         if let userID = context.credential.userID {
             try recordAllowed(context, requirement: requirement, amount: amount?.text, userID: userID)
@@ -223,6 +227,12 @@ extension Provider {
                 amr: assurance.amr(events: session.events, level: level, now: now)
             )
         }
+    }
+
+    /// Whether `credential` is an access token bound to one transaction (`authorization_details`).
+    private static func isTransactionGrant(_ credential: DecisionCredential) -> Bool {
+        guard case .token(let claims) = credential else { return false }
+        return claims.claims[TransactionClaim.name] != nil
     }
 
     private static func tokenProof(_ claims: AccessTokenClaims) -> AuthenticationProof? {

@@ -72,3 +72,20 @@ final class ClockSleeper: Sleeper {
         #expect(TOTPAnswerer(seed: Secret("not base32!"), clock: clock, sleeper: ClockSleeper(clock)) == nil)
     }
 }
+
+/// `TOTPAnswerer.wrongCode()`: a guess that cannot be right and uses up nothing.
+@Suite struct TOTPWrongCodeTests {
+    @Test(arguments: [59.0, 1_111_111_109, 1_234_567_890, 2_000_000_000])
+    func wrongCode_isNoCodeNearNow_andMarksNoStep(seconds: Double) throws {
+        let clock = InsecureTestClock(Date(timeIntervalSince1970: seconds))
+        let sleeper = ClockSleeper(clock)
+        let totp = try #require(TOTPAnswerer(seed: TOTPAnswererTests.seed, clock: clock, sleeper: sleeper))
+        let wrong = totp.wrongCode()
+        #expect(wrong.count == 6 && wrong.allSatisfy(\.isNumber))
+        let fresh = try totp.freshCode(maxWait: 0)
+        #expect(fresh.value != wrong)
+        clock.advance(by: 30)
+        #expect(try totp.freshCode(maxWait: 0).value != wrong)
+        #expect(sleeper.waited.isEmpty)
+    }
+}

@@ -6,6 +6,7 @@ import Testing
     static let environment = [
         "PROBE_PASSWORD": "first-password-value", "PROBE_TOTP_SECRET": "JBSWY3DPEHPK3PXPJBSWY3DP",
         "PROBE_SECOND_PASSWORD": "second-password-value", "PROBE_SECOND_TOTP_SECRET": "KRSXG5CTMVRXEZLU",
+        "PROBE_LOCKOUT_PASSWORD": "lockout-password-value", "PROBE_LOCKOUT_TOTP_SECRET": "MFRGGZDFMZTWQ2LK",
     ]
 
     static let minimal = """
@@ -36,6 +37,7 @@ import Testing
         #expect(target.user.password.revealed == "first-password-value")
         #expect(target.user.webAuthn == .register)
         #expect(target.secondUser?.username == "demo2")
+        #expect(target.lockoutUser?.username == "demo3")
         #expect(target.resources.map(\.name) == ["balance", "statement", "add-payee", "transfer"])
         let payee = target.resources[2]
         #expect(payee.expects.maxAge == 300 && payee.allowedStatus == [303] && !payee.browser)

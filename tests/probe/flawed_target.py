@@ -32,7 +32,9 @@ the uncompressed point 04 || x || y.
 Users come from the environment, the same variables the probe's target file names, so no
 secret is on a command line: PROBE_PASSWORD and PROBE_TOTP_SECRET (base32) for the user
 --username (default alice), and optionally PROBE_SECOND_PASSWORD and PROBE_SECOND_TOTP_SECRET
-for --second-username (default bob). Nothing is logged but startup problems and the type of an
+for --second-username (default bob), and PROBE_LOCKOUT_PASSWORD and PROBE_LOCKOUT_TOTP_SECRET for
+--lockout-username (default carol), the user the brute-force case locks out: every user may fail
+10 answers in 15 minutes, then each answer is refused with 429 for the rest of the window. Nothing is logged but startup problems and the type of an
 unexpected error: never a request line (query strings carry codes), a body, a cookie or a token.
 
 Usage: flawed_target.py [--port PORT] [--ready-file FILE] [--flaws LIST]
@@ -58,7 +60,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # Each flaw, named after the probe case that must catch it. The comment marked `FLAW <name>:`
@@ -75,6 +77,7 @@ FLAWS = {
     "acr.tampered": "the resource accepts any known level, aal1 included, where it needs aal2",
     "session.csrf_stepup_form": "the sign-in form does not check its CSRF token",
     "payload.oversized": "a body over the size limit ends in 500, not 413",
+    "bruteforce.across_challenges": "wrong codes are limited per flow only, not per account",
 }
 ACTIVE_FLAWS: frozenset = frozenset()
 
@@ -89,6 +92,8 @@ TOKEN_LIFETIME = 300
 REFRESH_LIFETIME = 3600
 TOTP_PERIOD = 30
 MAX_FAILED_ANSWERS = 5  # per flow
+MAX_ACCOUNT_FAILURES = 10  # per account within ACCOUNT_FAILURE_WINDOW
+ACCOUNT_FAILURE_WINDOW = 900  # seconds
 MAX_BODY = 64 * 1024  # bytes; larger bodies are refused with 413
 MAX_DISCARD = 64 * 1024 * 1024  # a refused body up to this size is read and dropped first
 CLOCK_SKEW = 30  # seconds allowed for iat and nbf in the future
@@ -268,6 +273,7 @@ class User:
     totp_seed: bytes
     subject: str
     last_totp_step: int = -1  # the last time-step accepted (RFC 6238 §5.2: each step once)
+    failures: list = field(default_factory=list)  # times of failed answers, for the budget
 
 
 @dataclass(frozen=True)
@@ -704,11 +710,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def answer_password(self, session: Session, flow_id: str, flow: Flow, values: dict) -> None:
         user = STORE.users.get(values.get("username", ""))
+        if user is not None:
+            check_budget(user)
         given = hashlib.sha256(values.get("password", "").encode()).digest()
         expected = user.password_digest if user else hashlib.sha256(b"\0no such user").digest()
         if not hmac.compare_digest(given, expected) or user is None:
             with STORE.lock:
                 flow.failures += 1
+                if user is not None:
+                    user.failures.append(time.time())
             return self.password_form(401, session, flow_id, "Wrong username or password.")
         with STORE.lock:
             flow.user = user
@@ -719,6 +729,7 @@ class Handler(BaseHTTPRequestHandler):
     def answer_code(self, session: Session, flow_id: str, flow: Flow, values: dict) -> None:
         code = values.get("otp", "")
         user = flow.user
+        check_budget(user)
         now_step = int(time.time()) // TOTP_PERIOD
         with STORE.lock:
             accepted = None
@@ -733,6 +744,7 @@ class Handler(BaseHTTPRequestHandler):
                     break
             if accepted is None:
                 flow.failures += 1
+                user.failures.append(time.time())
             else:
                 user.last_totp_step = max(user.last_totp_step, accepted)
         if accepted is None:
@@ -853,6 +865,20 @@ class Handler(BaseHTTPRequestHandler):
 
 # ---------------------------------------------------------------------------------------------
 # Provider logic
+
+
+def check_budget(user: User) -> None:
+    """Refuses any answer for `user`, the right one included, once its failure budget is spent."""
+    now = time.time()
+    with STORE.lock:
+        user.failures = [t for t in user.failures if now - t < ACCOUNT_FAILURE_WINDOW]
+        spent = len(user.failures) >= MAX_ACCOUNT_FAILURES
+    # FLAW bruteforce.across_challenges: NIST SP 800-63B §5.2.2: failed attempts are limited per
+    # account, or an attacker opens a new flow for every few guesses and tries every code. With
+    # the flaw, only the per-flow limit (MAX_FAILED_ANSWERS) applies.
+    if spent and not flawed("bruteforce.across_challenges"):
+        retry = [("Retry-After", str(ACCOUNT_FAILURE_WINDOW))]
+        raise Problem(429, "too_many_attempts", "Too many failed attempts. Try again later.", retry)
 
 
 def single_values(text: str, where: str) -> dict:
@@ -1043,9 +1069,13 @@ def parse_flaws(text: str) -> frozenset:
     return frozenset(names)
 
 
-def load_users(first: str, second: str) -> list:
+def load_users(first: str, second: str, lockout: str) -> list:
     users = []
-    for username, prefix, required in ((first, "PROBE_", True), (second, "PROBE_SECOND_", False)):
+    for username, prefix, required in (
+        (first, "PROBE_", True),
+        (second, "PROBE_SECOND_", False),
+        (lockout, "PROBE_LOCKOUT_", False),
+    ):
         password, seed = os.environ.get(prefix + "PASSWORD"), os.environ.get(prefix + "TOTP_SECRET")
         if not password or not seed:
             if required:
@@ -1069,13 +1099,14 @@ def main() -> None:
     parser.add_argument("--list-flaws", action="store_true")
     parser.add_argument("--username", default="alice")
     parser.add_argument("--second-username", default="bob")
+    parser.add_argument("--lockout-username", default="carol")
     arguments = parser.parse_args()
     if arguments.list_flaws:
         for name, description in FLAWS.items():
             print(f"{name}  {description}")
         return
     ACTIVE_FLAWS = parse_flaws(arguments.flaws)
-    STORE = Store(load_users(arguments.username, arguments.second_username))
+    STORE = Store(load_users(arguments.username, arguments.second_username, arguments.lockout_username))
 
     server = ThreadingHTTPServer(("127.0.0.1", arguments.port), Handler)
     server.daemon_threads = True
