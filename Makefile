@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 # Debian packages the build and the tests need; installed only when missing.
-DEBS := pkg-config libssl-dev libsqlite3-dev libmicrohttpd-dev libargon2-dev libcurl4-openssl-dev \
+DEBS := pkg-config libssl-dev libsqlite3-dev libpq-dev postgresql libmicrohttpd-dev libargon2-dev libcurl4-openssl-dev \
         libmaxminddb-dev libqrencode-dev libyaml-dev python3-venv nginx openssl
 # What `make bench` adds: the nginx baseline and the load generator.
 BENCH_DEBS := wrk

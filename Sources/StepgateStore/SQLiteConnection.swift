@@ -72,7 +72,7 @@ final class SQLiteConnection: @unchecked Sendable {  // Safety: the pool lends i
 
     /// Runs one statement and returns how many rows it changed.
     @discardableResult
-    func run(_ sql: String, _ values: [SQLiteValue] = []) throws -> Int {
+    func run(_ sql: String, _ values: [SQLValue] = []) throws -> Int {
         let statement = try prepared(sql)
         defer { statement.reset() }
         try statement.bind(values)
@@ -83,7 +83,7 @@ final class SQLiteConnection: @unchecked Sendable {  // Safety: the pool lends i
     /// Runs one statement and reads every row it yields, in order.
     func query<Row>(
         _ sql: String,
-        _ values: [SQLiteValue] = [],
+        _ values: [SQLValue] = [],
         _ read: (SQLiteRow) throws -> Row
     ) throws -> [Row] {
         let statement = try prepared(sql)
@@ -100,7 +100,7 @@ final class SQLiteConnection: @unchecked Sendable {  // Safety: the pool lends i
     /// an `UPDATE … RETURNING` completes before this returns.
     func queryFirst<Row>(
         _ sql: String,
-        _ values: [SQLiteValue] = [],
+        _ values: [SQLValue] = [],
         _ read: (SQLiteRow) throws -> Row
     ) throws -> Row? {
         try query(sql, values, read).first

@@ -1,0 +1,160 @@
+public import Foundation
+
+// The outbox of messages to users: enqueued by request handlers, leased and settled by the
+// delivery worker (docs/delivery.md).
+// Known gap: sent and failed rows are never pruned; their payloads are erased, the rows stay.
+extension PostgresStore {
+    /// Throws `StoreError(.conflict)` if the ID is taken.
+    public func insertOutboxMessage(_ message: OutboxRecord) throws {
+        try withConnection { connection in
+            try connection.run(
+                """
+                INSERT INTO outbox (id, channel, purpose, sealed_payload, state, attempts, next_attempt_at,
+                    lease_token, lease_until, created_at, sent_at, last_error)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                """,
+                [
+                    .text(message.id), .text(message.channel), .text(message.purpose),
+                    message.sealedPayload.map { .blob($0) } ?? .null, .text(message.state.rawValue),
+                    .integer(Int64(message.attempts)), .date(message.nextAttemptAt), .text(message.leaseToken),
+                    .date(message.leaseUntil), .date(message.createdAt), .date(message.sentAt),
+                    .text(message.lastError),
+                ]
+            )
+        }
+    }
+
+    /// The message in any state, or nil; a plain read.
+    public func outboxMessage(id: String) throws -> OutboxRecord? {
+        try withConnection { connection in
+            try connection.queryFirst(
+                "SELECT \(Self.outboxColumns) FROM outbox WHERE id = $1",
+                [.text(id)],
+                Self.outboxRecord
+            )
+        }
+    }
+
+    /// One statement: a CTE selects and locks up to `limit` due rows (`FOR UPDATE SKIP LOCKED`,
+    /// so a worker skips rows another is claiming; a CTE runs once, whereas a subquery in
+    /// `IN (…)` may be rescanned and overrun the limit), then `UPDATE … FROM` leases them,
+    /// checking the due conditions again on each locked row, and `RETURNING` yields them.
+    public func claimOutboxMessages(
+        limit: Int,
+        now: Date,
+        leaseToken: String,
+        leaseUntil: Date
+    ) throws -> [OutboxRecord] {
+        guard limit > 0 else { return [] }
+        let claimed = try withConnection { connection in
+            try connection.query(
+                """
+                WITH due AS (
+                    SELECT id AS due_id FROM outbox
+                    WHERE state = 'pending' AND next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
+                    ORDER BY next_attempt_at, created_at, id LIMIT $4
+                    FOR UPDATE SKIP LOCKED
+                )
+                UPDATE outbox SET lease_token = $1, lease_until = $2
+                FROM due
+                WHERE id = due_id
+                    AND state = 'pending' AND next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
+                RETURNING \(Self.outboxColumns)
+                """,
+                [.text(leaseToken), .date(leaseUntil), .date(now), .integer(Int64(limit))],
+                Self.outboxRecord
+            )
+        }
+        // RETURNING yields rows in no promised order.
+        return claimed.sorted { ($0.nextAttemptAt, $0.createdAt, $0.id) < ($1.nextAttemptAt, $1.createdAt, $1.id) }
+    }
+
+    public func markOutboxSent(id: String, leaseToken: String, at: Date) throws -> Bool {
+        try withConnection { connection in
+            try connection.run(
+                """
+                UPDATE outbox SET state = 'sent', sent_at = $3, sealed_payload = NULL, lease_token = NULL,
+                    lease_until = NULL
+                WHERE id = $1 AND state = 'pending' AND lease_token = $2
+                """,
+                [.text(id), .text(leaseToken), .date(at)]
+            ) == 1
+        }
+    }
+
+    public func rescheduleOutboxMessage(
+        id: String,
+        leaseToken: String,
+        nextAttemptAt: Date,
+        error: String
+    ) throws -> Bool {
+        try withConnection { connection in
+            try connection.run(
+                """
+                UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $3, last_error = $4, lease_token = NULL,
+                    lease_until = NULL
+                WHERE id = $1 AND state = 'pending' AND lease_token = $2
+                """,
+                [.text(id), .text(leaseToken), .date(nextAttemptAt), .text(error)]
+            ) == 1
+        }
+    }
+
+    public func markOutboxFailed(id: String, leaseToken: String, error: String) throws -> Bool {
+        try withConnection { connection in
+            try connection.run(
+                """
+                UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $3, sealed_payload = NULL,
+                    lease_token = NULL, lease_until = NULL
+                WHERE id = $1 AND state = 'pending' AND lease_token = $2
+                """,
+                [.text(id), .text(leaseToken), .text(error)]
+            ) == 1
+        }
+    }
+
+    public func outboxCounts() throws -> OutboxCounts {
+        let rows = try withConnection { connection in
+            try connection.query("SELECT state, COUNT(*) FROM outbox GROUP BY state") {
+                (try $0.text(0), try $0.int(1))
+            }
+        }
+        var counts = OutboxCounts()
+        for (state, count) in rows {
+            switch OutboxState(rawValue: state) {
+            case .pending: counts.pending = count
+            case .sent: counts.sent = count
+            case .failed: counts.failed = count
+            case nil: throw StoreError(.corrupt, "outbox state is not pending, sent or failed")
+            }
+        }
+        return counts
+    }
+
+    static let outboxColumns = """
+        id, channel, purpose, sealed_payload, state, attempts, next_attempt_at, lease_token, lease_until,
+        created_at, sent_at, last_error
+        """
+
+    static func outboxRecord(_ row: PostgresRow) throws -> OutboxRecord {
+        guard let state = OutboxState(rawValue: try row.text(4)) else {
+            throw StoreError(.corrupt, "column 4 is not an outbox state")
+        }
+        var record = OutboxRecord(
+            id: try row.text(0),
+            channel: try row.text(1),
+            purpose: try row.text(2),
+            sealedPayload: [],
+            nextAttemptAt: try row.date(6),
+            createdAt: try row.date(9)
+        )
+        record.sealedPayload = try row.blobOrNil(3)
+        record.state = state
+        record.attempts = try row.int(5)
+        record.leaseToken = try row.textOrNil(7)
+        record.leaseUntil = try row.dateOrNil(8)
+        record.sentAt = try row.dateOrNil(10)
+        record.lastError = try row.textOrNil(11)
+        return record
+    }
+}
