@@ -205,7 +205,10 @@ final class PostgresConnection: @unchecked Sendable {  // Safety: the pool lends
         // One byte at least, so that an empty value is an empty value and not NULL.
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, bytes.count))
         bytes.withUnsafeBytes { source in
-            UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress ?? UnsafeRawPointer(buffer), byteCount: source.count)
+            UnsafeMutableRawPointer(buffer).copyMemory(
+                from: source.baseAddress ?? UnsafeRawPointer(buffer),
+                byteCount: source.count
+            )
         }
         return buffer
     }

@@ -8,7 +8,8 @@ extension PostgresStore {
     }
 
     /// `device(userID:deviceIDHash:)` on a borrowed connection.
-    static func device(userID: String, deviceIDHash: [UInt8], on connection: PostgresConnection) throws -> DeviceRecord? {
+    static func device(userID: String, deviceIDHash: [UInt8], on connection: PostgresConnection) throws -> DeviceRecord?
+    {
         try connection.queryFirst(Self.deviceSQL, [.text(userID), .blob(deviceIDHash)], Self.deviceRecord)
     }
 
