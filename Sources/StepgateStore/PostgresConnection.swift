@@ -74,7 +74,7 @@ final class PostgresConnection: @unchecked Sendable {  // Safety: the pool lends
     /// Runs one statement and returns how many rows it changed.
     @discardableResult
     func run(_ sql: String, _ values: [SQLValue] = []) throws -> Int {
-        try execute(sql, values).changedRows
+        try executePrepared(sql, values).changedRows
     }
 
     /// Runs one statement and reads every row it yields, in order.
@@ -83,7 +83,7 @@ final class PostgresConnection: @unchecked Sendable {  // Safety: the pool lends
         _ values: [SQLValue] = [],
         _ read: (PostgresRow) throws -> Row
     ) throws -> [Row] {
-        let result = try execute(sql, values)
+        let result = try executePrepared(sql, values)
         var rows: [Row] = []
         rows.reserveCapacity(Int(result.rowCount))
         for index in 0..<result.rowCount {
@@ -139,7 +139,7 @@ final class PostgresConnection: @unchecked Sendable {  // Safety: the pool lends
         PQclear(PQexec(handle, "ROLLBACK"))
     }
 
-    private func execute(_ sql: String, _ values: [SQLValue]) throws -> PostgresResult {
+    private func executePrepared(_ sql: String, _ values: [SQLValue]) throws -> PostgresResult {
         let name = try prepared(sql, values)
         let parameters = values.map(PostgresParameter.init)
         var buffers: [UnsafeMutablePointer<CChar>?] = []
