@@ -48,6 +48,14 @@ started=yes
   start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 
 export STEPGATE_TEST_POSTGRES="postgresql://postgres@127.0.0.1:$port/postgres"
+# The command runs in the background so that a signal to this script is handled at once (bash
+# runs traps only between commands, and `wait` is one): the command is stopped (SIGTERM; a
+# background job ignores SIGINT), then the server.
+"$@" &
+child=$!
+stop_child() { kill -TERM "$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; exit "$1"; }
+trap 'stop_child 130' INT
+trap 'stop_child 143' TERM
 status=0
-"$@" || status=$?
+wait "$child" || status=$?
 exit "$status"
