@@ -75,11 +75,7 @@ struct PostgresStoreTests {
 
     @Test
     func singleUseValues_areConsumedOnceAcrossTwoNodes() throws {
-        let fixture = try StoreFixture(.postgres)
-        let (schema, parameters) = (try #require(fixture.schema), try PostgresTestServer.adminParameters())
-        var shared = parameters
-        shared.overrides["options"] = "-c search_path=" + schema
-        let other = try PostgresStore(shared, poolSize: 4)
+        let (fixture, other) = try Self.twoNodes()
         defer { other.close() }
         let nodes: [any Store] = [fixture.store, other]
         try Sample.seed(fixture.store)
@@ -96,6 +92,60 @@ struct PostgresStoreTests {
         #expect(code.wins == 1 && code.errors.isEmpty, "\(code.errors)")
         #expect(token.wins == 1 && token.errors.isEmpty, "\(token.errors)")
         #expect(step.wins == 1 && step.errors.isEmpty, "\(step.errors)")
+    }
+
+    @Test
+    func stepUpAndFactorConsumptions_holdAcrossTwoNodes() throws {
+        let (fixture, other) = try Self.twoNodes()
+        defer { other.close() }
+        let nodes: [any Store] = [fixture.store, other]
+        let store = fixture.store
+        try Sample.seed(store)
+        try store.insertFactor(Sample.factor())
+        try store.insertFlow(Sample.flow())
+        try store.insertChallenge(StoreContractTests.challenge())
+        try store.insertTransactionGrant(StoreContractTests.transactionGrant())
+        try store.insertTransactionGrant(StoreContractTests.transactionGrant())
+        try store.insertWebAuthnCeremony(StoreContractTests.ceremony())
+        try store.insertOneTimeCode(StoreContractTests.oneTimeCode(hash: [7]))
+        try store.replaceRecoveryCodes(userID: "user-1", hashes: [[1], [2]], at: Sample.now)
+        let session = Sample.sessionHash()
+
+        let challenge = race(16) {
+            try nodes[$0 % 2].completeChallenge(id: "ch-1", sessionIDHash: session, now: Sample.now) != nil
+        }
+        let grants = race(16) {
+            try nodes[$0 % 2].consumeTransactionGrant(
+                sessionIDHash: session,
+                action: "transfer",
+                transactionHash: "txn-hash",
+                now: Sample.now
+            )
+        }
+        let ceremony = race(16) {
+            try nodes[$0 % 2].consumeWebAuthnCeremony(id: "cer-1", sessionIDHash: session, now: Sample.now) != nil
+        }
+        let recovery = race(16) { try nodes[$0 % 2].consumeRecoveryCode(userID: "user-1", hash: [1], now: Sample.now) }
+        let failures = race(16) { try nodes[$0 % 2].recordFlowFailure(id: "flow-1", limit: 5, now: Sample.now) != nil }
+        let answers = race(16) { index in
+            let answer = try nodes[index % 2].answerOneTimeCode(
+                sessionIDHash: session,
+                factorID: "factor-1",
+                codeHash: [7],
+                maxAttempts: 3,
+                now: Sample.now
+            )
+            if case .accepted = answer { return true }
+            return false
+        }
+
+        for (name, outcome, wins) in [
+            ("challenge", challenge, 1), ("grants", grants, 2), ("ceremony", ceremony, 1),
+            ("recovery", recovery, 1), ("flow failures", failures, 5), ("one-time code", answers, 1),
+        ] {
+            #expect(outcome.wins == wins && outcome.errors.isEmpty, "\(name): \(outcome)")
+        }
+        #expect(try store.recoveryCodeCount(userID: "user-1") == RecoveryCodeCount(unused: 1, total: 2))
     }
 
     @Test
@@ -131,6 +181,14 @@ struct PostgresStoreTests {
     @Test
     func migrations_matchTheSQLiteVersions() {
         #expect(PostgresMigration.all.map(\.version) == SQLiteMigration.all.map(\.version))
+    }
+
+    /// A fresh store, and a second store (a second node) on the same schema.
+    private static func twoNodes() throws -> (StoreFixture, PostgresStore) {
+        let fixture = try StoreFixture(.postgres)
+        var shared = try PostgresTestServer.adminParameters()
+        shared.overrides["options"] = "-c search_path=" + (try #require(fixture.schema))
+        return (fixture, try PostgresStore(shared, poolSize: 4))
     }
 
     /// Ends the server process of one connection, as a restart or failover would, and waits
