@@ -7,7 +7,9 @@ import Foundation
 /// back in binary format too. Statements are prepared once per connection, keyed by their text,
 /// and prepared again after a reconnect. Only one thread may use a connection at a time:
 /// `PostgresStore`'s pool lends each to one thread for the length of one call.
-final class PostgresConnection: @unchecked Sendable {  // Safety: the pool lends it to one thread at a time.
+final class PostgresConnection: SQLConnection, @unchecked Sendable {  // Safety: lent to one thread at a time.
+    static let dialect = SQLDialect.postgres
+
     private let handle: OpaquePointer
     private var statements: [String: String] = [:]
 
@@ -177,13 +179,37 @@ final class PostgresConnection: @unchecked Sendable {  // Safety: the pool lends
         if let name = statements[sql] { return name }
         let name = "s\(statements.count + 1)"
         let types = values.map { PostgresParameter($0).type }
+        let text = Self.numberedParameters(sql)
         // Safety: `types` lives for the closure; libpq copies the name and text during the call.
         let result = types.withUnsafeBufferPointer { types in
-            PQprepare(handle, name, sql, Int32(types.count), types.baseAddress)
+            PQprepare(handle, name, text, Int32(types.count), types.baseAddress)
         }
         _ = try check(result, "prepare statement")
         statements[sql] = name
         return name
+    }
+
+    /// The statement with SQLite's `?N` parameters written as PostgreSQL's `$N`, outside quoted
+    /// literals and identifiers (statements are shared by both stores; see `SQLStore`).
+    static func numberedParameters(_ sql: String) -> String {
+        var output = ""
+        output.reserveCapacity(sql.utf8.count)
+        var quote: Character?
+        var previous: Character?
+        for character in sql {
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            }
+            if character.isNumber, previous == "?", quote == nil {
+                output.removeLast()
+                output.append("$")
+            }
+            output.append(character)
+            previous = character
+        }
+        return output
     }
 
     /// Takes ownership of `result` and throws the mapped error unless the command succeeded.

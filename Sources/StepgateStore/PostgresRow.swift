@@ -6,7 +6,7 @@ import Foundation
 /// The same reading methods as `SQLiteRow`, so one record decoder reads both. A column of an
 /// unexpected type, or NULL where a value is required, throws `StoreError.corrupt` naming the
 /// column position only (never its value). Valid only during the read closure.
-struct PostgresRow {
+struct PostgresRow: SQLRow {
     let result: PostgresResult
     let row: Int32
 

@@ -10,7 +10,7 @@ import Synchronization
 /// session) and reconnects; while the server cannot be reached, calls throw
 /// `StoreError(.unavailable)` and service resumes by itself once it is back. Times are stored
 /// as whole seconds since 1970 (`bigint`), rounded down, as in the SQLite store; bytes as `bytea`.
-public final class PostgresStore: Store {
+public final class PostgresStore: SQLStore {
     private struct Pool {
         var idle: [PostgresConnection]
         var closed = false

@@ -10,7 +10,9 @@ import Foundation
 /// own around the handle, so only one thread may use it at a time. `SQLiteStore`'s pool lends
 /// each connection to one thread for the length of one call, and tests that open one directly
 /// use it from one thread.
-final class SQLiteConnection: @unchecked Sendable {  // Safety: the pool lends it to one thread at a time.
+final class SQLiteConnection: SQLConnection, @unchecked Sendable {  // Safety: lent to one thread at a time.
+    static let dialect = SQLDialect.sqlite
+
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
 

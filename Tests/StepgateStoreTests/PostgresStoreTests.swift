@@ -179,6 +179,16 @@ struct PostgresStoreTests {
     }
 
     @Test
+    func numberedParameters_rewritesOnlyParametersOutsideQuotes() {
+        let sql = #"SELECT '?1', "a?2" FROM t WHERE x = ?1 AND y IN (?2, ?10) AND z::text = '?'"#
+
+        #expect(
+            PostgresConnection.numberedParameters(sql)
+                == #"SELECT '?1', "a?2" FROM t WHERE x = $1 AND y IN ($2, $10) AND z::text = '?'"#
+        )
+    }
+
+    @Test
     func migrations_matchTheSQLiteVersions() {
         #expect(PostgresMigration.all.map(\.version) == SQLiteMigration.all.map(\.version))
     }

@@ -1,7 +1,7 @@
 public import Foundation
 
 // Users, their factors, clients and the per-account failure budget.
-extension PostgresStore {
+extension SQLStore {
     // MARK: Users
 
     /// Adds a user; throws `StoreError(.conflict)` if the name or the ID is taken.
@@ -10,7 +10,7 @@ extension PostgresStore {
             try connection.run(
                 """
                 INSERT INTO users (id, name, password_hash, disabled, created_at)
-                VALUES ($1, $2, $3, $4, $5)
+                VALUES (?1, ?2, ?3, ?4, ?5)
                 """,
                 [
                     .text(user.id), .text(user.name), .text(user.passwordHash), .bool(user.disabled),
@@ -26,9 +26,9 @@ extension PostgresStore {
     }
 
     /// `user(id:)` on a borrowed connection, inside the caller's transaction if it has one.
-    static func user(id: String, on connection: PostgresConnection) throws -> UserRecord? {
+    static func user(id: String, on connection: Connection) throws -> UserRecord? {
         try connection.queryFirst(
-            "SELECT id, name, password_hash, disabled, created_at FROM users WHERE id = $1",
+            "SELECT id, name, password_hash, disabled, created_at FROM users WHERE id = ?1",
             [.text(id)],
             Self.userRecord
         )
@@ -38,7 +38,7 @@ extension PostgresStore {
     public func user(name: String) throws -> UserRecord? {
         try withConnection { connection in
             try connection.queryFirst(
-                "SELECT id, name, password_hash, disabled, created_at FROM users WHERE name = $1",
+                "SELECT id, name, password_hash, disabled, created_at FROM users WHERE name = ?1",
                 [.text(name)],
                 Self.userRecord
             )
@@ -48,7 +48,7 @@ extension PostgresStore {
     /// Sets the disabled flag; returns false if there is no such user.
     public func setUserDisabled(id: String, disabled: Bool) throws -> Bool {
         try withConnection { connection in
-            try connection.run("UPDATE users SET disabled = $2 WHERE id = $1", [.text(id), .bool(disabled)]) == 1
+            try connection.run("UPDATE users SET disabled = ?2 WHERE id = ?1", [.text(id), .bool(disabled)]) == 1
         }
     }
 
@@ -56,13 +56,13 @@ extension PostgresStore {
     public func updatePasswordHash(userID: String, passwordHash: String) throws -> Bool {
         try withConnection { connection in
             try connection.run(
-                "UPDATE users SET password_hash = $2 WHERE id = $1",
+                "UPDATE users SET password_hash = ?2 WHERE id = ?1",
                 [.text(userID), .text(passwordHash)]
             ) == 1
         }
     }
 
-    private static func userRecord(_ row: PostgresRow) throws -> UserRecord {
+    private static func userRecord(_ row: Connection.Row) throws -> UserRecord {
         UserRecord(
             id: try row.text(0),
             name: try row.text(1),
@@ -80,7 +80,7 @@ extension PostgresStore {
             try connection.run(
                 """
                 INSERT INTO factors (id, user_id, kind, sealed_secret, last_used_step, created_at, label)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                 """,
                 [
                     .text(factor.id), .text(factor.userID), .text(factor.kind), .blob(factor.sealedSecret),
@@ -96,7 +96,7 @@ extension PostgresStore {
             try connection.query(
                 """
                 SELECT id, user_id, kind, sealed_secret, last_used_step, created_at, label FROM factors
-                WHERE user_id = $1 ORDER BY created_at, id
+                WHERE user_id = ?1 ORDER BY created_at, id
                 """,
                 [.text(userID)],
                 Self.factorRecord
@@ -110,8 +110,8 @@ extension PostgresStore {
         try withConnection { connection in
             try connection.run(
                 """
-                UPDATE factors SET last_used_step = $1
-                WHERE id = $2 AND (last_used_step IS NULL OR last_used_step < $1)
+                UPDATE factors SET last_used_step = ?1
+                WHERE id = ?2 AND (last_used_step IS NULL OR last_used_step < ?1)
                 """,
                 [.integer(step), .text(factorID)]
             ) == 1
@@ -125,7 +125,7 @@ extension PostgresStore {
         let redirectURIs = try StoreCoding.jsonArray(client.redirectURIs)
         try withConnection { connection in
             try connection.run(
-                "INSERT INTO clients (id, secret_hash, redirect_uris, created_at) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO clients (id, secret_hash, redirect_uris, created_at) VALUES (?1, ?2, ?3, ?4)",
                 [.text(client.id), .text(client.secretHash), .text(redirectURIs), .date(client.createdAt)]
             )
         }
@@ -135,7 +135,7 @@ extension PostgresStore {
     public func client(id: String) throws -> ClientRecord? {
         try withConnection { connection in
             try connection.queryFirst(
-                "SELECT id, secret_hash, redirect_uris, created_at FROM clients WHERE id = $1",
+                "SELECT id, secret_hash, redirect_uris, created_at FROM clients WHERE id = ?1",
                 [.text(id)]
             ) { row in
                 ClientRecord(
@@ -156,9 +156,9 @@ extension PostgresStore {
     }
 
     /// `failureCount(userID:since:)` on a borrowed connection.
-    static func failureCount(userID: String, since: Date, on connection: PostgresConnection) throws -> Int {
+    static func failureCount(userID: String, since: Date, on connection: Connection) throws -> Int {
         try connection.queryFirst(
-            "SELECT COUNT(*) FROM account_failures WHERE user_id = $1 AND failed_at >= $2",
+            "SELECT COUNT(*) FROM account_failures WHERE user_id = ?1 AND failed_at >= ?2",
             [.text(userID), .date(since)]
         ) { try $0.int(0) } ?? 0
     }
@@ -167,7 +167,7 @@ extension PostgresStore {
     public func recordFailure(userID: String, at: Date) throws {
         try withConnection { connection in
             try connection.run(
-                "INSERT INTO account_failures (user_id, failed_at) VALUES ($1, $2)",
+                "INSERT INTO account_failures (user_id, failed_at) VALUES (?1, ?2)",
                 [.text(userID), .date(at)]
             )
         }
@@ -176,7 +176,7 @@ extension PostgresStore {
     /// Drops failures strictly older than `before` (whole seconds).
     public func pruneFailures(before: Date) throws {
         try withConnection { connection in
-            try connection.run("DELETE FROM account_failures WHERE failed_at < $1", [.date(before)])
+            try connection.run("DELETE FROM account_failures WHERE failed_at < ?1", [.date(before)])
         }
     }
 }

@@ -1,7 +1,7 @@
 public import Foundation
 
 // One-time codes by SMS and e-mail, recovery codes, factor removal, and remembered devices.
-extension PostgresStore {
+extension SQLStore {
     // MARK: Factors
 
     /// The factor with this ID, or nil.
@@ -10,7 +10,7 @@ extension PostgresStore {
             try connection.queryFirst(
                 """
                 SELECT id, user_id, kind, sealed_secret, last_used_step, created_at, label FROM factors
-                WHERE id = $1
+                WHERE id = ?1
                 """,
                 [.text(id)],
                 Self.factorRecord
@@ -22,7 +22,7 @@ extension PostgresStore {
     /// this ID.
     public func deleteFactor(id: String, userID: String) throws -> Bool {
         try withConnection { connection in
-            try connection.run("DELETE FROM factors WHERE id = $1 AND user_id = $2", [.text(id), .text(userID)]) == 1
+            try connection.run("DELETE FROM factors WHERE id = ?1 AND user_id = ?2", [.text(id), .text(userID)]) == 1
         }
     }
 
@@ -31,13 +31,13 @@ extension PostgresStore {
     public func confirmFactor(id: String, userID: String, from: String, to: String) throws -> Bool {
         try withConnection { connection in
             try connection.run(
-                "UPDATE factors SET kind = $4 WHERE id = $1 AND user_id = $2 AND kind = $3",
+                "UPDATE factors SET kind = ?4 WHERE id = ?1 AND user_id = ?2 AND kind = ?3",
                 [.text(id), .text(userID), .text(from), .text(to)]
             ) == 1
         }
     }
 
-    static func factorRecord(_ row: PostgresRow) throws -> FactorRecord {
+    static func factorRecord(_ row: Connection.Row) throws -> FactorRecord {
         FactorRecord(
             id: try row.text(0),
             userID: try row.text(1),
@@ -57,13 +57,17 @@ extension PostgresStore {
     public func insertOneTimeCode(_ code: OneTimeCodeRecord) throws {
         try withConnection { connection in
             try connection.writeTransaction {
-                // Lock the session row first, so that two codes sent at once are added one after
-                // the other and the later one closes the earlier.
-                try connection.run("SELECT 1 FROM sessions WHERE id_hash = $1 FOR UPDATE", [.blob(code.sessionIDHash)])
+                // Lock the session first, so that two codes sent at once are added one after the
+                // other and the later one closes the earlier.
+                _ = try Self.lockRows(
+                    "SELECT 1 FROM sessions WHERE id_hash = ?1",
+                    [.blob(code.sessionIDHash)],
+                    on: connection
+                )
                 try connection.run(
                     """
-                    UPDATE one_time_codes SET consumed_at = $3
-                    WHERE session_id_hash = $1 AND factor_id = $2 AND consumed_at IS NULL
+                    UPDATE one_time_codes SET consumed_at = ?3
+                    WHERE session_id_hash = ?1 AND factor_id = ?2 AND consumed_at IS NULL
                     """,
                     [.blob(code.sessionIDHash), .text(code.factorID), .date(code.createdAt)]
                 )
@@ -71,7 +75,7 @@ extension PostgresStore {
                     """
                     INSERT INTO one_time_codes (id, user_id, factor_id, session_id_hash, flow_id, code_hash, attempts,
                         created_at, expires_at, consumed_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                     """,
                     [
                         .text(code.id), .text(code.userID), .text(code.factorID), .blob(code.sessionIDHash),
@@ -87,7 +91,7 @@ extension PostgresStore {
     public func oneTimeCodesSent(factorID: String, since: Date) throws -> Int {
         try withConnection { connection in
             try connection.queryFirst(
-                "SELECT COUNT(*) FROM one_time_codes WHERE factor_id = $1 AND created_at >= $2",
+                "SELECT COUNT(*) FROM one_time_codes WHERE factor_id = ?1 AND created_at >= ?2",
                 [.text(factorID), .date(since)]
             ) { try $0.int(0) } ?? 0
         }
@@ -98,7 +102,7 @@ extension PostgresStore {
         try withConnection { connection in
             try connection.queryFirst(
                 """
-                SELECT created_at FROM one_time_codes WHERE session_id_hash = $1 AND factor_id = $2
+                SELECT created_at FROM one_time_codes WHERE session_id_hash = ?1 AND factor_id = ?2
                 ORDER BY created_at DESC LIMIT 1
                 """,
                 [.blob(sessionIDHash), .text(factorID)]
@@ -114,7 +118,7 @@ extension PostgresStore {
                 SELECT id, user_id, factor_id, session_id_hash, flow_id, code_hash, attempts, created_at, expires_at,
                     consumed_at
                 FROM one_time_codes
-                WHERE session_id_hash = $1 AND factor_id = $2 AND consumed_at IS NULL AND expires_at > $3
+                WHERE session_id_hash = ?1 AND factor_id = ?2 AND consumed_at IS NULL AND expires_at > ?3
                 ORDER BY created_at DESC LIMIT 1
                 """,
                 [.blob(sessionIDHash), .text(factorID), .date(now)],
@@ -139,8 +143,8 @@ extension PostgresStore {
                 let reserved = try connection.queryFirst(
                     """
                     UPDATE one_time_codes SET attempts = attempts + 1
-                    WHERE session_id_hash = $1 AND factor_id = $2 AND consumed_at IS NULL AND expires_at > $3
-                        AND attempts < $4
+                    WHERE session_id_hash = ?1 AND factor_id = ?2 AND consumed_at IS NULL AND expires_at > ?3
+                        AND attempts < ?4
                     RETURNING id, attempts
                     """,
                     [.blob(sessionIDHash), .text(factorID), .date(now), .integer(Int64(maxAttempts))]
@@ -148,8 +152,8 @@ extension PostgresStore {
                 guard let (id, attempts) = reserved else { return .unavailable }
                 let accepted = try connection.queryFirst(
                     """
-                    UPDATE one_time_codes SET consumed_at = $3, attempts = attempts - 1
-                    WHERE id = $1 AND code_hash = $2 AND consumed_at IS NULL
+                    UPDATE one_time_codes SET consumed_at = ?3, attempts = attempts - 1
+                    WHERE id = ?1 AND code_hash = ?2 AND consumed_at IS NULL
                     RETURNING id, user_id, factor_id, session_id_hash, flow_id, code_hash, attempts, created_at,
                         expires_at, consumed_at
                     """,
@@ -161,7 +165,7 @@ extension PostgresStore {
         }
     }
 
-    private static func oneTimeCodeRecord(_ row: PostgresRow) throws -> OneTimeCodeRecord {
+    private static func oneTimeCodeRecord(_ row: Connection.Row) throws -> OneTimeCodeRecord {
         OneTimeCodeRecord(
             id: try row.text(0),
             userID: try row.text(1),
@@ -182,13 +186,13 @@ extension PostgresStore {
     public func replaceRecoveryCodes(userID: String, hashes: [[UInt8]], at: Date) throws {
         try withConnection { connection in
             try connection.writeTransaction {
-                // Lock the user row first, so that two replacements run one after the other and
-                // the later one's codes are the only ones left.
-                try connection.run("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", [.text(userID)])
-                try connection.run("DELETE FROM recovery_codes WHERE user_id = $1", [.text(userID)])
+                // Lock the user first, so that two replacements run one after the other and the
+                // later one's codes are the only ones left.
+                _ = try Self.lockRows("SELECT 1 FROM users WHERE id = ?1", [.text(userID)], on: connection)
+                try connection.run("DELETE FROM recovery_codes WHERE user_id = ?1", [.text(userID)])
                 for hash in hashes {
                     try connection.run(
-                        "INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)",
+                        "INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (?1, ?2, ?3)",
                         [.text(userID), .blob(hash), .date(at)]
                     )
                 }
@@ -202,8 +206,8 @@ extension PostgresStore {
         try withConnection { connection in
             try connection.run(
                 """
-                UPDATE recovery_codes SET used_at = $3
-                WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL
+                UPDATE recovery_codes SET used_at = ?3
+                WHERE user_id = ?1 AND code_hash = ?2 AND used_at IS NULL
                 """,
                 [.text(userID), .blob(hash), .date(now)]
             ) == 1
@@ -216,7 +220,7 @@ extension PostgresStore {
             try connection.queryFirst(
                 """
                 SELECT COUNT(*), COALESCE(SUM(CASE WHEN used_at IS NULL THEN 1 ELSE 0 END), 0)
-                FROM recovery_codes WHERE user_id = $1
+                FROM recovery_codes WHERE user_id = ?1
                 """,
                 [.text(userID)]
             ) { RecoveryCodeCount(unused: try $0.int(1), total: try $0.int(0)) }
@@ -234,7 +238,7 @@ extension PostgresStore {
         try withConnection { connection in
             try connection.query(
                 """
-                SELECT \(Self.deviceColumns) FROM risk_devices WHERE user_id = $1
+                SELECT \(StoreSQL.deviceColumns) FROM risk_devices WHERE user_id = ?1
                 ORDER BY last_seen_at DESC, device_id_hash
                 """,
                 [.text(userID)],
@@ -251,18 +255,15 @@ extension PostgresStore {
         try withConnection { connection in
             try connection.run(
                 """
-                UPDATE risk_devices SET remembered_until = $3, label = COALESCE($4, label)
-                WHERE user_id = $1 AND device_id_hash = $2
+                UPDATE risk_devices SET remembered_until = ?3, label = COALESCE(?4, label)
+                WHERE user_id = ?1 AND device_id_hash = ?2
                 """,
                 [.text(userID), .blob(deviceIDHash), .date(until), .text(label)]
             ) == 1
         }
     }
 
-    static let deviceColumns =
-        "user_id, device_id_hash, fingerprint, first_seen_at, last_seen_at, remembered_until, label"
-
-    static func deviceRecord(_ row: PostgresRow) throws -> DeviceRecord {
+    static func deviceRecord(_ row: Connection.Row) throws -> DeviceRecord {
         DeviceRecord(
             userID: try row.text(0),
             deviceIDHash: try row.blob(1),

@@ -1,21 +1,16 @@
 public import Foundation
 
 // What the risk engine remembers per user: devices, last location, allowed actions.
-extension PostgresStore {
+extension SQLStore {
     /// The device with this cookie hash for this user, or nil.
     public func device(userID: String, deviceIDHash: [UInt8]) throws -> DeviceRecord? {
         try withConnection { try Self.device(userID: userID, deviceIDHash: deviceIDHash, on: $0) }
     }
 
     /// `device(userID:deviceIDHash:)` on a borrowed connection.
-    static func device(userID: String, deviceIDHash: [UInt8], on connection: PostgresConnection) throws -> DeviceRecord?
-    {
-        try connection.queryFirst(Self.deviceSQL, [.text(userID), .blob(deviceIDHash)], Self.deviceRecord)
+    static func device(userID: String, deviceIDHash: [UInt8], on connection: Connection) throws -> DeviceRecord? {
+        try connection.queryFirst(StoreSQL.deviceSQL, [.text(userID), .blob(deviceIDHash)], Self.deviceRecord)
     }
-
-    /// Built once: the statement cache is keyed by the text, and decisions read devices often.
-    private static let deviceSQL =
-        "SELECT \(deviceColumns) FROM risk_devices WHERE user_id = $1 AND device_id_hash = $2"
 
     /// Adds the device, or sets its fingerprint and last-seen time when it is known; the
     /// first-seen time never changes. Throws `StoreError(.conflict)` for an unknown user.
@@ -24,7 +19,7 @@ extension PostgresStore {
             try connection.run(
                 """
                 INSERT INTO risk_devices (user_id, device_id_hash, fingerprint, first_seen_at, last_seen_at)
-                VALUES ($1, $2, $3, $4, $4)
+                VALUES (?1, ?2, ?3, ?4, ?4)
                 ON CONFLICT (user_id, device_id_hash)
                 DO UPDATE SET fingerprint = excluded.fingerprint, last_seen_at = excluded.last_seen_at
                 """,
@@ -38,12 +33,12 @@ extension PostgresStore {
     }
 
     /// `riskState(userID:)` on a borrowed connection.
-    static func riskState(userID: String, on connection: PostgresConnection) throws -> RiskStateRecord? {
+    static func riskState(userID: String, on connection: Connection) throws -> RiskStateRecord? {
         try connection.queryFirst(
             """
             SELECT user_id, last_ip, last_country, last_latitude, last_longitude, last_accuracy_km,
                 last_seen_at, countries
-            FROM risk_states WHERE user_id = $1
+            FROM risk_states WHERE user_id = ?1
             """,
             [.text(userID)]
         ) { row in
@@ -68,7 +63,7 @@ extension PostgresStore {
                 """
                 INSERT INTO risk_states (user_id, last_ip, last_country, last_latitude, last_longitude,
                     last_accuracy_km, last_seen_at, countries)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                 ON CONFLICT (user_id) DO UPDATE SET
                     last_ip = excluded.last_ip, last_country = excluded.last_country,
                     last_latitude = excluded.last_latitude, last_longitude = excluded.last_longitude,
@@ -88,7 +83,7 @@ extension PostgresStore {
     public func recordAction(_ action: ActionRecord) throws {
         try withConnection { connection in
             try connection.run(
-                "INSERT INTO risk_actions (user_id, action, amount, at) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO risk_actions (user_id, action, amount, at) VALUES (?1, ?2, ?3, ?4)",
                 [.text(action.userID), .text(action.action), .text(action.amount), .date(action.at)]
             )
         }
@@ -106,13 +101,13 @@ extension PostgresStore {
         action: String?,
         since: Date,
         limit: Int,
-        on connection: PostgresConnection
+        on connection: Connection
     ) throws -> [ActionRecord] {
         try connection.query(
             """
             SELECT user_id, action, amount, at FROM risk_actions
-            WHERE user_id = $1 AND ($2::text IS NULL OR action = $2) AND at >= $3
-            ORDER BY at DESC, id DESC LIMIT $4
+            WHERE user_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR action = ?2) AND at >= ?3
+            ORDER BY at DESC, \(Connection.dialect.rowID) DESC LIMIT ?4
             """,
             [.text(userID), .text(action), .date(since), .integer(Int64(max(0, limit)))]
         ) { row in

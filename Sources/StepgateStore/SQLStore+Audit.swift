@@ -1,13 +1,14 @@
 public import StepgateCore
 
 // The audit log: append-only, hash-chained records (see `AuditChain` and docs/audit.md).
-extension PostgresStore {
-    /// Appends `records` in one transaction after checking that they continue the stored last
-    /// record and that every hash matches.
+extension SQLStore {
+    /// Appends `records` in one write transaction after checking that they continue the stored
+    /// last record and that every hash matches.
     ///
-    /// Throws `StoreError(.conflict)` and stores nothing when they do not. Two writers that read
-    /// the same last record both try to insert its successor: the primary key on `seq` lets one
-    /// commit and refuses the other (unique violation, a conflict), so the chain never forks.
+    /// Throws `StoreError(.conflict)` and stores nothing when they do not. On SQLite the check
+    /// runs under the write lock; on PostgreSQL two writers may read the same last record, and
+    /// then the primary key on `seq` lets one commit and refuses the other (a conflict), so the
+    /// chain never forks either way.
     public func appendAudit(_ records: [AuditRecord]) throws {
         guard !records.isEmpty else { return }
         try withConnection { connection in
@@ -27,7 +28,7 @@ extension PostgresStore {
                     try connection.run(
                         """
                         INSERT INTO audit_records (seq, time_ms, kind, fields, prev_hash, hash)
-                        VALUES ($1, $2, $3, $4, $5, $6)
+                        VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                         """,
                         [
                             .integer(record.sequence), .integer(record.timeMilliseconds), .text(record.kind),
@@ -48,7 +49,7 @@ extension PostgresStore {
             try connection.query(
                 """
                 SELECT seq, time_ms, kind, fields, prev_hash, hash FROM audit_records
-                WHERE seq > $1 ORDER BY seq LIMIT $2
+                WHERE seq > ?1 ORDER BY seq LIMIT ?2
                 """,
                 [.integer(after), .integer(Int64(limit))],
                 Self.auditRecord
@@ -63,7 +64,7 @@ extension PostgresStore {
             try connection.query(
                 """
                 SELECT seq, time_ms, kind, fields, prev_hash, hash FROM audit_records
-                ORDER BY seq DESC LIMIT $1
+                ORDER BY seq DESC LIMIT ?1
                 """,
                 [.integer(Int64(count))],
                 Self.auditRecord
@@ -78,7 +79,7 @@ extension PostgresStore {
 
     /// Reads one row; any column that does not decode throws `.corrupt` naming the record's
     /// number (the primary key is always an integer), never a stored value.
-    private static func auditRecord(_ row: PostgresRow) throws -> AuditRecord {
+    private static func auditRecord(_ row: Connection.Row) throws -> AuditRecord {
         let sequence = try row.int64(0)
         do {
             guard let fields = AuditRecord.fields(json: try row.text(3)) else {

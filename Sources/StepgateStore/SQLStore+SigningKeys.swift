@@ -1,11 +1,11 @@
 public import Foundation
 
-extension PostgresStore {
+extension SQLStore {
     /// Adds a signing key; throws `StoreError(.conflict)` if the `kid` is taken.
     public func insertSigningKey(_ key: SigningKeyRecord) throws {
         try withConnection { connection in
             try connection.run(
-                "INSERT INTO signing_keys (kid, sealed_private_key, created_at, retired_at) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO signing_keys (kid, sealed_private_key, created_at, retired_at) VALUES (?1, ?2, ?3, ?4)",
                 [.text(key.kid), .blob(key.sealedPrivateKey), .date(key.createdAt), .date(key.retiredAt)]
             )
         }
@@ -35,7 +35,7 @@ extension PostgresStore {
     public func retireSigningKeys(except kid: String, at: Date) throws {
         try withConnection { connection in
             try connection.run(
-                "UPDATE signing_keys SET retired_at = $2 WHERE kid <> $1 AND retired_at IS NULL",
+                "UPDATE signing_keys SET retired_at = ?2 WHERE kid <> ?1 AND retired_at IS NULL",
                 [.text(kid), .date(at)]
             )
         }

@@ -1,7 +1,7 @@
 public import Foundation
 
 // Step-up challenges of the decision endpoint and the transaction grants they lead to.
-extension PostgresStore {
+extension SQLStore {
     /// Throws `StoreError(.conflict)` if the ID is taken or the session is unknown.
     public func insertChallenge(_ challenge: ChallengeRecord) throws {
         try withConnection { connection in
@@ -9,7 +9,7 @@ extension PostgresStore {
                 """
                 INSERT INTO stepup_challenges (id, session_id_hash, action, acr, max_age, transaction_hash, details,
                     return_to, created_at, expires_at, completed_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                 """,
                 [
                     .text(challenge.id), .blob(challenge.sessionIDHash), .text(challenge.action),
@@ -25,7 +25,7 @@ extension PostgresStore {
     public func challenge(id: String) throws -> ChallengeRecord? {
         try withConnection { connection in
             try connection.queryFirst(
-                "SELECT \(Self.challengeColumns) FROM stepup_challenges WHERE id = $1",
+                "SELECT \(StoreSQL.challengeColumns) FROM stepup_challenges WHERE id = ?1",
                 [.text(id)],
                 Self.challengeRecord
             )
@@ -38,9 +38,9 @@ extension PostgresStore {
         try withConnection { connection in
             try connection.queryFirst(
                 """
-                UPDATE stepup_challenges SET completed_at = $3
-                WHERE id = $1 AND session_id_hash = $2 AND completed_at IS NULL AND expires_at > $3
-                RETURNING \(Self.challengeColumns)
+                UPDATE stepup_challenges SET completed_at = ?3
+                WHERE id = ?1 AND session_id_hash = ?2 AND completed_at IS NULL AND expires_at > ?3
+                RETURNING \(StoreSQL.challengeColumns)
                 """,
                 [.text(id), .blob(sessionIDHash), .date(now)],
                 Self.challengeRecord
@@ -55,7 +55,7 @@ extension PostgresStore {
                 """
                 INSERT INTO transaction_grants (session_id_hash, user_id, action, transaction_hash, created_at,
                     expires_at, consumed_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                 """,
                 [
                     .blob(grant.sessionIDHash), .text(grant.userID), .text(grant.action), .text(grant.transactionHash),
@@ -67,23 +67,24 @@ extension PostgresStore {
 
     /// Consumes one open, unexpired grant of this session for exactly this action and
     /// transaction, in one conditional `UPDATE`; false (changing nothing) when there is none.
-    /// A racing call skips the grant being consumed (`SKIP LOCKED`) and takes another, if any.
+    /// On PostgreSQL a racing call skips the grant being consumed (`SKIP LOCKED`) and takes
+    /// another, if any, as it would after the first call on SQLite.
     public func consumeTransactionGrant(
         sessionIDHash: [UInt8],
         action: String,
         transactionHash: String,
         now: Date
     ) throws -> Bool {
-        try withConnection { connection in
+        let rowID = Connection.dialect.rowID
+        return try withConnection { connection in
             try connection.run(
                 """
-                UPDATE transaction_grants SET consumed_at = $4
-                WHERE id = (
-                    SELECT id FROM transaction_grants
-                    WHERE session_id_hash = $1 AND action = $2 AND transaction_hash = $3
-                        AND consumed_at IS NULL AND expires_at > $4
-                    ORDER BY created_at, id LIMIT 1
-                    FOR UPDATE SKIP LOCKED
+                UPDATE transaction_grants SET consumed_at = ?4
+                WHERE \(rowID) = (
+                    SELECT \(rowID) FROM transaction_grants
+                    WHERE session_id_hash = ?1 AND action = ?2 AND transaction_hash = ?3
+                        AND consumed_at IS NULL AND expires_at > ?4
+                    ORDER BY created_at, \(rowID) LIMIT 1\(Connection.dialect.skipLocked)
                 ) AND consumed_at IS NULL
                 """,
                 [.blob(sessionIDHash), .text(action), .text(transactionHash), .date(now)]
@@ -97,7 +98,7 @@ extension PostgresStore {
         try withConnection { connection in
             try connection.run(
                 """
-                INSERT INTO consumed_token_transactions (jti, consumed_at, expires_at) VALUES ($1, $2, $3)
+                INSERT INTO consumed_token_transactions (jti, consumed_at, expires_at) VALUES (?1, ?2, ?3)
                 ON CONFLICT (jti) DO NOTHING
                 """,
                 [.text(jti), .date(now), .date(expiresAt)]
@@ -105,12 +106,7 @@ extension PostgresStore {
         }
     }
 
-    static let challengeColumns = """
-        id, session_id_hash, action, acr, max_age, transaction_hash, details, return_to, created_at, expires_at,
-        completed_at
-        """
-
-    static func challengeRecord(_ row: PostgresRow) throws -> ChallengeRecord {
+    static func challengeRecord(_ row: Connection.Row) throws -> ChallengeRecord {
         ChallengeRecord(
             id: try row.text(0),
             sessionIDHash: try row.blob(1),

@@ -1,7 +1,7 @@
 public import Foundation
 
 // Browser sessions with their authentication events, and the flows they start.
-extension PostgresStore {
+extension SQLStore {
     // MARK: Sessions
 
     /// Adds a session with its events, in one transaction.
@@ -11,7 +11,7 @@ extension PostgresStore {
                 try connection.run(
                     """
                     INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
-                    VALUES ($1, $2, $3, $4, $5)
+                    VALUES (?1, ?2, ?3, ?4, ?5)
                     """,
                     [
                         .blob(session.idHash), .text(session.userID), .date(session.createdAt),
@@ -22,7 +22,7 @@ extension PostgresStore {
                     try connection.run(
                         """
                         INSERT INTO session_events (session_id_hash, position, method, level, authenticated_at_ms)
-                        VALUES ($1, $2, $3, $4, $5)
+                        VALUES (?1, ?2, ?3, ?4, ?5)
                         """,
                         [
                             .blob(session.idHash), .integer(Int64(position)), .text(event.method), .text(event.level),
@@ -43,12 +43,12 @@ extension PostgresStore {
     }
 
     /// `session(idHash:)` on a borrowed connection; the caller opens the read transaction.
-    static func session(idHash: [UInt8], on connection: PostgresConnection) throws -> SessionRecord? {
+    static func session(idHash: [UInt8], on connection: Connection) throws -> SessionRecord? {
         guard
             var session = try connection.queryFirst(
                 """
                 SELECT id_hash, user_id, created_at, last_seen_at, expires_at FROM sessions
-                WHERE id_hash = $1
+                WHERE id_hash = ?1
                 """,
                 [.blob(idHash)],
                 { row in
@@ -66,7 +66,7 @@ extension PostgresStore {
         session.events = try connection.query(
             """
             SELECT method, authenticated_at_ms, level FROM session_events
-            WHERE session_id_hash = $1 ORDER BY authenticated_at_ms, position
+            WHERE session_id_hash = ?1 ORDER BY authenticated_at_ms, position
             """,
             [.blob(idHash)]
         ) { row in
@@ -79,8 +79,8 @@ extension PostgresStore {
         return session
     }
 
-    /// Appends `event` and binds the session to `userID`, in one transaction; the conditional
-    /// update locks the session row, so racing calls append one after the other.
+    /// Appends `event` and binds the session to `userID`, in one write transaction (the
+    /// conditional update locks the session row, so racing calls append one after the other).
     ///
     /// Returns false, changing nothing, if the session does not exist, belongs to another
     /// user, or has expired by `event.time` (an expired session is gone, whatever its events).
@@ -90,8 +90,8 @@ extension PostgresStore {
             try connection.writeTransaction {
                 let bound = try connection.run(
                     """
-                    UPDATE sessions SET user_id = $2
-                    WHERE id_hash = $1 AND (user_id IS NULL OR user_id = $2) AND expires_at > $3
+                    UPDATE sessions SET user_id = ?2
+                    WHERE id_hash = ?1 AND (user_id IS NULL OR user_id = ?2) AND expires_at > ?3
                     """,
                     [.blob(sessionIDHash), .text(userID), .date(event.time)]
                 )
@@ -100,11 +100,11 @@ extension PostgresStore {
                     """
                     INSERT INTO session_events (session_id_hash, position, method, level, authenticated_at_ms)
                     VALUES (
-                        $1,
-                        (SELECT COALESCE(MAX(position), -1) + 1 FROM session_events WHERE session_id_hash = $1),
-                        $2,
-                        $4,
-                        $3
+                        ?1,
+                        (SELECT COALESCE(MAX(position), -1) + 1 FROM session_events WHERE session_id_hash = ?1),
+                        ?2,
+                        ?4,
+                        ?3
                     )
                     """,
                     [.blob(sessionIDHash), .text(event.method), .milliseconds(event.time), .text(event.level)]
@@ -118,43 +118,41 @@ extension PostgresStore {
     public func touchSession(idHash: [UInt8], lastSeenAt: Date) throws {
         try withConnection { connection in
             try connection.run(
-                "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1",
+                "UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1",
                 [.blob(idHash), .date(lastSeenAt)]
             )
         }
     }
 
-    /// Rotates the session ID in one transaction: lock the old row (a racing rotation waits, then
-    /// finds it gone), copy it under the new hash, move the events and flows to it, delete it.
+    /// Rotates the session ID in one write transaction: copy the row under the new hash, move the
+    /// events and flows to it, delete the old row.
     public func rotateSession(from oldHash: [UInt8], to newHash: [UInt8], lastSeenAt: Date) throws -> Bool {
         try withConnection { connection in
             try connection.writeTransaction {
-                let locked = try connection.queryFirst(
-                    "SELECT 1 FROM sessions WHERE id_hash = $1 FOR UPDATE",
-                    [.blob(oldHash)]
-                ) { _ in true }
-                guard locked != nil else { return false }
+                // Lock the old session first: a racing rotation waits, then finds it gone.
+                guard try Self.lockRows("SELECT 1 FROM sessions WHERE id_hash = ?1", [.blob(oldHash)], on: connection)
+                else { return false }
                 let copied = try connection.run(
                     """
                     INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
-                    SELECT $2, user_id, created_at, $3, expires_at FROM sessions WHERE id_hash = $1
+                    SELECT ?2, user_id, created_at, ?3, expires_at FROM sessions WHERE id_hash = ?1
                     """,
                     [.blob(oldHash), .blob(newHash), .date(lastSeenAt)]
                 )
                 guard copied == 1 else { return false }
                 try connection.run(
-                    "UPDATE session_events SET session_id_hash = $2 WHERE session_id_hash = $1",
+                    "UPDATE session_events SET session_id_hash = ?2 WHERE session_id_hash = ?1",
                     [.blob(oldHash), .blob(newHash)]
                 )
                 for table in [
                     "flows", "stepup_challenges", "transaction_grants", "webauthn_ceremonies", "one_time_codes",
                 ] {
                     try connection.run(
-                        "UPDATE \(table) SET session_id_hash = $2 WHERE session_id_hash = $1",
+                        "UPDATE \(table) SET session_id_hash = ?2 WHERE session_id_hash = ?1",
                         [.blob(oldHash), .blob(newHash)]
                     )
                 }
-                try connection.run("DELETE FROM sessions WHERE id_hash = $1", [.blob(oldHash)])
+                try connection.run("DELETE FROM sessions WHERE id_hash = ?1", [.blob(oldHash)])
                 return true
             }
         }
@@ -163,7 +161,7 @@ extension PostgresStore {
     /// Deletes the session with its events and every flow it started.
     public func deleteSession(idHash: [UInt8]) throws {
         try withConnection { connection in
-            try connection.run("DELETE FROM sessions WHERE id_hash = $1", [.blob(idHash)])
+            try connection.run("DELETE FROM sessions WHERE id_hash = ?1", [.blob(idHash)])
         }
     }
 
@@ -176,7 +174,7 @@ extension PostgresStore {
                 """
                 INSERT INTO flows
                     (id, session_id_hash, request, user_id, attempts, created_at, expires_at, completed_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                 """,
                 [
                     .text(flow.id), .blob(flow.sessionIDHash), .text(flow.request), .text(flow.userID),
@@ -193,7 +191,7 @@ extension PostgresStore {
             try connection.queryFirst(
                 """
                 SELECT id, session_id_hash, request, user_id, attempts, created_at, expires_at, completed_at
-                FROM flows WHERE id = $1
+                FROM flows WHERE id = ?1
                 """,
                 [.text(id)]
             ) { row in
@@ -217,8 +215,8 @@ extension PostgresStore {
         try withConnection { connection in
             try connection.run(
                 """
-                UPDATE flows SET user_id = $2
-                WHERE id = $1 AND completed_at IS NULL AND (user_id IS NULL OR user_id = $2)
+                UPDATE flows SET user_id = ?2
+                WHERE id = ?1 AND completed_at IS NULL AND (user_id IS NULL OR user_id = ?2)
                 """,
                 [.text(id), .text(userID)]
             ) == 1
@@ -232,7 +230,7 @@ extension PostgresStore {
             try connection.queryFirst(
                 """
                 UPDATE flows SET attempts = attempts + 1
-                WHERE id = $1 AND completed_at IS NULL AND expires_at > $2 AND attempts < $3
+                WHERE id = ?1 AND completed_at IS NULL AND expires_at > ?2 AND attempts < ?3
                 RETURNING attempts
                 """,
                 [.text(id), .date(now), .integer(Int64(limit))]
@@ -244,7 +242,7 @@ extension PostgresStore {
     public func resetFlowAttempts(id: String) throws -> Bool {
         try withConnection { connection in
             try connection.run(
-                "UPDATE flows SET attempts = 0 WHERE id = $1 AND completed_at IS NULL",
+                "UPDATE flows SET attempts = 0 WHERE id = ?1 AND completed_at IS NULL",
                 [.text(id)]
             ) == 1
         }
@@ -255,8 +253,8 @@ extension PostgresStore {
         try withConnection { connection in
             try connection.run(
                 """
-                UPDATE flows SET completed_at = $2
-                WHERE id = $1 AND completed_at IS NULL AND expires_at > $2
+                UPDATE flows SET completed_at = ?2
+                WHERE id = ?1 AND completed_at IS NULL AND expires_at > ?2
                 """,
                 [.text(id), .date(now)]
             ) == 1

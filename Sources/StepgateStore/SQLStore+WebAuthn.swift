@@ -1,14 +1,14 @@
 public import Foundation
 
 // WebAuthn: the user handle, registered credentials, and ceremonies in progress.
-extension PostgresStore {
+extension SQLStore {
     // MARK: User handles
 
     /// The user's WebAuthn user handle, or nil when none was set (or there is no such user).
     public func webAuthnUserHandle(userID: String) throws -> [UInt8]? {
         try withConnection { connection in
             try connection.queryFirst(
-                "SELECT webauthn_user_handle FROM users WHERE id = $1 AND webauthn_user_handle IS NOT NULL",
+                "SELECT webauthn_user_handle FROM users WHERE id = ?1 AND webauthn_user_handle IS NOT NULL",
                 [.text(userID)]
             ) { try $0.blob(0) }
         }
@@ -18,7 +18,7 @@ extension PostgresStore {
     public func setWebAuthnUserHandle(userID: String, handle: [UInt8]) throws -> Bool {
         try withConnection { connection in
             try connection.run(
-                "UPDATE users SET webauthn_user_handle = $2 WHERE id = $1 AND webauthn_user_handle IS NULL",
+                "UPDATE users SET webauthn_user_handle = ?2 WHERE id = ?1 AND webauthn_user_handle IS NULL",
                 [.text(userID), .blob(handle)]
             ) == 1
         }
@@ -36,7 +36,7 @@ extension PostgresStore {
                 INSERT INTO webauthn_credentials (id, user_id, credential_id, public_key, algorithm, sign_count,
                     aaguid, backup_eligible, backup_state, user_verifying, transports, attestation_format,
                     attestation_type, kind, label, created_at, last_used_at, disabled_at, disabled_reason)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
                 """,
                 [
                     .text(credential.id), .text(credential.userID), .blob(credential.credentialID),
@@ -55,7 +55,7 @@ extension PostgresStore {
     public func webAuthnCredentials(userID: String) throws -> [WebAuthnCredentialRecord] {
         try withConnection { connection in
             try connection.query(
-                "SELECT \(Self.credentialColumns) FROM webauthn_credentials WHERE user_id = $1 ORDER BY created_at, id",
+                "SELECT \(StoreSQL.credentialColumns) FROM webauthn_credentials WHERE user_id = ?1 ORDER BY created_at, id",
                 [.text(userID)],
                 Self.credentialRecord
             )
@@ -66,7 +66,7 @@ extension PostgresStore {
     public func webAuthnCredential(credentialID: [UInt8]) throws -> WebAuthnCredentialRecord? {
         try withConnection { connection in
             try connection.queryFirst(
-                "SELECT \(Self.credentialColumns) FROM webauthn_credentials WHERE credential_id = $1",
+                "SELECT \(StoreSQL.credentialColumns) FROM webauthn_credentials WHERE credential_id = ?1",
                 [.blob(credentialID)],
                 Self.credentialRecord
             )
@@ -86,8 +86,8 @@ extension PostgresStore {
         try withConnection { connection in
             try connection.run(
                 """
-                UPDATE webauthn_credentials SET sign_count = $3, backup_state = $4, last_used_at = $5
-                WHERE id = $1 AND sign_count = $2 AND disabled_at IS NULL
+                UPDATE webauthn_credentials SET sign_count = ?3, backup_state = ?4, last_used_at = ?5
+                WHERE id = ?1 AND sign_count = ?2 AND disabled_at IS NULL
                 """,
                 [.text(id), .integer(previousSignCount), .integer(signCount), .bool(backupState), .date(at)]
             ) == 1
@@ -100,8 +100,8 @@ extension PostgresStore {
         try withConnection { connection in
             try connection.run(
                 """
-                UPDATE webauthn_credentials SET disabled_at = $3, disabled_reason = $2
-                WHERE id = $1 AND disabled_at IS NULL
+                UPDATE webauthn_credentials SET disabled_at = ?3, disabled_reason = ?2
+                WHERE id = ?1 AND disabled_at IS NULL
                 """,
                 [.text(id), .text(reason), .date(at)]
             ) == 1
@@ -112,7 +112,7 @@ extension PostgresStore {
     public func deleteWebAuthnCredential(id: String, userID: String) throws -> Bool {
         try withConnection { connection in
             try connection.run(
-                "DELETE FROM webauthn_credentials WHERE id = $1 AND user_id = $2",
+                "DELETE FROM webauthn_credentials WHERE id = ?1 AND user_id = ?2",
                 [.text(id), .text(userID)]
             ) == 1
         }
@@ -127,7 +127,7 @@ extension PostgresStore {
                 """
                 INSERT INTO webauthn_ceremonies (id, session_id_hash, user_id, purpose, challenge_hash, flow_id,
                     transaction_hash, user_verification_required, created_at, expires_at, consumed_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                 """,
                 [
                     .text(ceremony.id), .blob(ceremony.sessionIDHash), .text(ceremony.userID),
@@ -147,8 +147,8 @@ extension PostgresStore {
         try withConnection { connection in
             try connection.queryFirst(
                 """
-                UPDATE webauthn_ceremonies SET consumed_at = $3
-                WHERE id = $1 AND session_id_hash = $2 AND consumed_at IS NULL AND expires_at > $3
+                UPDATE webauthn_ceremonies SET consumed_at = ?3
+                WHERE id = ?1 AND session_id_hash = ?2 AND consumed_at IS NULL AND expires_at > ?3
                 RETURNING id, session_id_hash, user_id, purpose, challenge_hash, flow_id, transaction_hash,
                     user_verification_required, created_at, expires_at, consumed_at
                 """,
@@ -174,13 +174,7 @@ extension PostgresStore {
         }
     }
 
-    private static let credentialColumns = """
-        id, user_id, credential_id, public_key, algorithm, sign_count, aaguid, backup_eligible, backup_state,
-        user_verifying, transports, attestation_format, attestation_type, kind, label, created_at, last_used_at,
-        disabled_at, disabled_reason
-        """
-
-    private static func credentialRecord(_ row: PostgresRow) throws -> WebAuthnCredentialRecord {
+    private static func credentialRecord(_ row: Connection.Row) throws -> WebAuthnCredentialRecord {
         WebAuthnCredentialRecord(
             id: try row.text(0),
             userID: try row.text(1),

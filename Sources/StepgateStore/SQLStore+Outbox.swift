@@ -3,7 +3,7 @@ public import Foundation
 // The outbox of messages to users: enqueued by request handlers, leased and settled by the
 // delivery worker (docs/delivery.md).
 // Known gap: sent and failed rows are never pruned; their payloads are erased, the rows stay.
-extension PostgresStore {
+extension SQLStore {
     /// Throws `StoreError(.conflict)` if the ID is taken.
     public func insertOutboxMessage(_ message: OutboxRecord) throws {
         try withConnection { connection in
@@ -11,7 +11,7 @@ extension PostgresStore {
                 """
                 INSERT INTO outbox (id, channel, purpose, sealed_payload, state, attempts, next_attempt_at,
                     lease_token, lease_until, created_at, sent_at, last_error)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                 """,
                 [
                     .text(message.id), .text(message.channel), .text(message.purpose),
@@ -28,17 +28,15 @@ extension PostgresStore {
     public func outboxMessage(id: String) throws -> OutboxRecord? {
         try withConnection { connection in
             try connection.queryFirst(
-                "SELECT \(Self.outboxColumns) FROM outbox WHERE id = $1",
+                "SELECT \(StoreSQL.outboxColumns) FROM outbox WHERE id = ?1",
                 [.text(id)],
                 Self.outboxRecord
             )
         }
     }
 
-    /// One statement: a CTE selects and locks up to `limit` due rows (`FOR UPDATE SKIP LOCKED`,
-    /// so a worker skips rows another is claiming; a CTE runs once, whereas a subquery in
-    /// `IN (…)` may be rescanned and overrun the limit), then `UPDATE … FROM` leases them,
-    /// checking the due conditions again on each locked row, and `RETURNING` yields them.
+    /// Selects and leases the due messages in one statement (`claimSQL`), so the selection and
+    /// the lease are one atomic step.
     public func claimOutboxMessages(
         limit: Int,
         now: Date,
@@ -48,19 +46,7 @@ extension PostgresStore {
         guard limit > 0 else { return [] }
         let claimed = try withConnection { connection in
             try connection.query(
-                """
-                WITH due AS (
-                    SELECT id AS due_id FROM outbox
-                    WHERE state = 'pending' AND next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
-                    ORDER BY next_attempt_at, created_at, id LIMIT $4
-                    FOR UPDATE SKIP LOCKED
-                )
-                UPDATE outbox SET lease_token = $1, lease_until = $2
-                FROM due
-                WHERE id = due_id
-                    AND state = 'pending' AND next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
-                RETURNING \(Self.outboxColumns)
-                """,
+                Self.claimSQL,
                 [.text(leaseToken), .date(leaseUntil), .date(now), .integer(Int64(limit))],
                 Self.outboxRecord
             )
@@ -69,13 +55,47 @@ extension PostgresStore {
         return claimed.sorted { ($0.nextAttemptAt, $0.createdAt, $0.id) < ($1.nextAttemptAt, $1.createdAt, $1.id) }
     }
 
+    /// SQLite: one `UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING`, run under the database
+    /// write lock. PostgreSQL: a CTE selects and locks up to `n` due rows, skipping rows another
+    /// worker is claiming (a CTE runs once, whereas a subquery in `IN (…)` may be rescanned and
+    /// overrun the limit); `UPDATE … FROM` leases them, checking the due conditions again on
+    /// each locked row, so a row leased meanwhile is never leased twice.
+    private static var claimSQL: String {
+        switch Connection.dialect {
+        case .sqlite:
+            return """
+                UPDATE outbox SET lease_token = ?1, lease_until = ?2
+                WHERE id IN (
+                    SELECT id FROM outbox
+                    WHERE state = 'pending' AND next_attempt_at <= ?3 AND (lease_until IS NULL OR lease_until <= ?3)
+                    ORDER BY next_attempt_at, created_at, id LIMIT ?4
+                )
+                RETURNING \(StoreSQL.outboxColumns)
+                """
+        case .postgres:
+            return """
+                WITH due AS (
+                    SELECT id AS due_id FROM outbox
+                    WHERE state = 'pending' AND next_attempt_at <= ?3 AND (lease_until IS NULL OR lease_until <= ?3)
+                    ORDER BY next_attempt_at, created_at, id LIMIT ?4
+                    FOR UPDATE SKIP LOCKED
+                )
+                UPDATE outbox SET lease_token = ?1, lease_until = ?2
+                FROM due
+                WHERE id = due_id
+                    AND state = 'pending' AND next_attempt_at <= ?3 AND (lease_until IS NULL OR lease_until <= ?3)
+                RETURNING \(StoreSQL.outboxColumns)
+                """
+        }
+    }
+
     public func markOutboxSent(id: String, leaseToken: String, at: Date) throws -> Bool {
         try withConnection { connection in
             try connection.run(
                 """
-                UPDATE outbox SET state = 'sent', sent_at = $3, sealed_payload = NULL, lease_token = NULL,
+                UPDATE outbox SET state = 'sent', sent_at = ?3, sealed_payload = NULL, lease_token = NULL,
                     lease_until = NULL
-                WHERE id = $1 AND state = 'pending' AND lease_token = $2
+                WHERE id = ?1 AND state = 'pending' AND lease_token = ?2
                 """,
                 [.text(id), .text(leaseToken), .date(at)]
             ) == 1
@@ -91,9 +111,9 @@ extension PostgresStore {
         try withConnection { connection in
             try connection.run(
                 """
-                UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $3, last_error = $4, lease_token = NULL,
+                UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?3, last_error = ?4, lease_token = NULL,
                     lease_until = NULL
-                WHERE id = $1 AND state = 'pending' AND lease_token = $2
+                WHERE id = ?1 AND state = 'pending' AND lease_token = ?2
                 """,
                 [.text(id), .text(leaseToken), .date(nextAttemptAt), .text(error)]
             ) == 1
@@ -104,9 +124,9 @@ extension PostgresStore {
         try withConnection { connection in
             try connection.run(
                 """
-                UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $3, sealed_payload = NULL,
+                UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?3, sealed_payload = NULL,
                     lease_token = NULL, lease_until = NULL
-                WHERE id = $1 AND state = 'pending' AND lease_token = $2
+                WHERE id = ?1 AND state = 'pending' AND lease_token = ?2
                 """,
                 [.text(id), .text(leaseToken), .text(error)]
             ) == 1
@@ -131,12 +151,7 @@ extension PostgresStore {
         return counts
     }
 
-    static let outboxColumns = """
-        id, channel, purpose, sealed_payload, state, attempts, next_attempt_at, lease_token, lease_until,
-        created_at, sent_at, last_error
-        """
-
-    static func outboxRecord(_ row: PostgresRow) throws -> OutboxRecord {
+    static func outboxRecord(_ row: Connection.Row) throws -> OutboxRecord {
         guard let state = OutboxState(rawValue: try row.text(4)) else {
             throw StoreError(.corrupt, "column 4 is not an outbox state")
         }
