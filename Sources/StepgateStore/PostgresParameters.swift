@@ -6,7 +6,9 @@ import Foundation
 ///
 /// The password never leaves this value: `description` and `redacted` leave it out, and no
 /// error names the string. libpq's own defaults apply (`PGHOST`, `PGPASSWORD`, `~/.pgpass`).
-public struct PostgresParameters: Sendable, CustomStringConvertible {
+public struct PostgresParameters: Sendable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     /// The connection string as given; holds the password, if any. Never log it.
     let conninfo: String
     /// Settings applied after the connection string, so they win (tests set `options` here).
@@ -63,6 +65,9 @@ public struct PostgresParameters: Sendable, CustomStringConvertible {
     }
 
     public var description: String { "PostgresParameters(\(redacted))" }
+    public var debugDescription: String { description }
+    /// Reflection (`dump`, debuggers) shows the redacted settings only.
+    public var customMirror: Mirror { Mirror(self, children: ["redacted": redacted]) }
 
     /// Calls `body` with NULL-terminated keyword and value arrays for `PQconnectdbParams`.
     func withKeywordArrays<Result>(

@@ -62,18 +62,6 @@ struct PostgresStoreTests {
     }
 
     @Test
-    func parameters_neverShowThePassword() throws {
-        let parameters = try PostgresParameters("postgres://stepgate:hunter2-secret@db.example:5433/stepgate")
-
-        #expect(parameters.redacted == "user=stepgate dbname=stepgate host=db.example port=5433")
-        #expect(!"\(parameters)".contains("hunter2"))
-        let error = #expect(throws: StoreError.self) {
-            try PostgresParameters("postgres://stepgate:hunter2-%zz@db.example/stepgate")
-        }
-        #expect(error.map { "\($0)" }?.contains("hunter2") == false)
-    }
-
-    @Test
     func singleUseValues_areConsumedOnceAcrossTwoNodes() throws {
         let (fixture, other) = try Self.twoNodes()
         defer { other.close() }
@@ -176,21 +164,6 @@ struct PostgresStoreTests {
         let error = #expect(throws: StoreError.self) { try PostgresStore(same, poolSize: 1) }
 
         #expect(error?.code == .migration)
-    }
-
-    @Test
-    func numberedParameters_rewritesOnlyParametersOutsideQuotes() {
-        let sql = #"SELECT '?1', "a?2" FROM t WHERE x = ?1 AND y IN (?2, ?10) AND z::text = '?'"#
-
-        #expect(
-            PostgresConnection.numberedParameters(sql)
-                == #"SELECT '?1', "a?2" FROM t WHERE x = $1 AND y IN ($2, $10) AND z::text = '?'"#
-        )
-    }
-
-    @Test
-    func migrations_matchTheSQLiteVersions() {
-        #expect(PostgresMigration.all.map(\.version) == SQLiteMigration.all.map(\.version))
     }
 
     /// A fresh store, and a second store (a second node) on the same schema.
