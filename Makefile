@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 # Debian packages the build and the tests need; installed only when missing.
-DEBS := pkg-config libssl-dev libsqlite3-dev libmicrohttpd-dev libargon2-dev libcurl4-openssl-dev \
+DEBS := pkg-config libssl-dev libsqlite3-dev libpq-dev postgresql libmicrohttpd-dev libargon2-dev libcurl4-openssl-dev \
         libmaxminddb-dev libqrencode-dev libyaml-dev python3-venv nginx openssl
 # What `make bench` adds: the nginx baseline and the load generator.
 BENCH_DEBS := wrk
@@ -35,17 +35,19 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# One build, then every Swift suite in one process, the command-line contract, the decision
-# endpoint through real nginx, Authlib (an OpenID Connect client that is not ours) against a real
+# One build, then every Swift suite in one process (with a throwaway PostgreSQL server on
+# loopback, so the store contract runs on SQLite and PostgreSQL), the command-line contract, the
+# decision endpoint through real nginx (on SQLite, then on PostgreSQL), Authlib (an OpenID Connect client that is not ours) against a real
 # server, e-mail through the outbox to a real SMTP server (aiosmtpd, STARTTLS), `stepgate probe`
 # against the demo bank behind nginx and against a deliberately flawed provider (each planted
 # flaw caught by name), the demo in headless Chromium, and the bank's factors
 # (security keys, passkeys, codes) in headless Chromium.
 test: deps lint
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	scripts/with-postgres.sh $(SWIFT) test --skip-build
 	tests/cli.sh .build/debug/stepgate
 	tests/forward_auth.sh .build/debug/stepgate
+	scripts/with-postgres.sh tests/forward_auth.sh --postgres .build/debug/stepgate
 	tests/interop.sh .build/debug/stepgate
 	tests/delivery.sh .build/debug/stepgate
 	tests/probe.sh .build/debug/stepgate

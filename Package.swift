@@ -32,6 +32,7 @@ let package = Package(
     targets: [
         systemLibrary("COpenSSL", pkgConfig: "libcrypto", apt: "libssl-dev"),
         systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
+        systemLibrary("CLibPQ", pkgConfig: "libpq", apt: "libpq-dev"),
         systemLibrary("CMicroHTTPD", pkgConfig: "libmicrohttpd", apt: "libmicrohttpd-dev"),
         systemLibrary("CArgon2", pkgConfig: "libargon2", apt: "libargon2-dev"),
         systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
@@ -43,7 +44,7 @@ let package = Package(
         .target(name: "StepgateCore", dependencies: ["StepgateCrypto"], swiftSettings: strict),
         .target(
             name: "StepgateStore",
-            dependencies: ["StepgateCore", "CSQLite", "CMaxMindDB"],
+            dependencies: ["StepgateCore", "CSQLite", "CLibPQ", "CMaxMindDB"],
             swiftSettings: strict
         ),
         .target(

@@ -39,7 +39,7 @@ export STEPGATE_PASSWORD_MEMORY_KIB=64 STEPGATE_PASSWORD_ITERATIONS=1
 
 check "help" 0 "$bin" --help
 contains "help lists serve" out "serve"
-for sub in serve user factor client keys audit policy notify probe; do check "$sub --help" 0 "$bin" $sub --help; done
+for sub in serve user factor client keys migrate audit policy notify probe; do check "$sub --help" 0 "$bin" $sub --help; done
 check "no command" 2 "$bin"
 one_line "no command"
 check "unknown command" 2 "$bin" frobnicate
@@ -47,6 +47,10 @@ one_line "unknown command"
 check "unknown option" 2 "$bin" user add bob --colour red --data "$data"
 contains "unknown option named" err "unknown option --colour"
 
+check "migrate" 0 "$bin" migrate --data "$data"
+contains "migrate names the file" out "database schema up to date: $data/stepgate.db"
+check "migrate again" 0 "$bin" migrate --data "$data"
+check "migrate positional" 2 "$bin" migrate now --data "$data"
 check "user add" 0 sh -c "printf 'a long passphrase\n' | '$bin' user add alice --data '$data'"
 check "user add again" 1 sh -c "printf 'a long passphrase\n' | '$bin' user add alice --data '$data'"
 one_line "user add again"

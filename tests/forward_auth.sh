@@ -2,8 +2,13 @@
 # The decision endpoint through real nginx: examples/nginx.conf (ports replaced) in front of the
 # demo bank, Stepgate deciding with examples/policy.conf. Browser and API flows in
 # tests/forward_auth/bank_flow.py (standard library Python).
-# Usage: tests/forward_auth.sh PATH_TO_STEPGATE
+# Usage: tests/forward_auth.sh [--postgres] PATH_TO_STEPGATE
+# With --postgres, Stepgate keeps its state in the PostgreSQL server of STEPGATE_TEST_POSTGRES
+# (scripts/with-postgres.sh sets it), reached by a URL with a password, which must not reach
+# any output; the schema is made by `stepgate migrate` first.
 set -euo pipefail
+database=sqlite
+if [ "${1:-}" = --postgres ]; then database=postgres; shift; fi
 bin=$(realpath "$1")
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -18,12 +23,24 @@ trap 'exit 143' TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 export STEPGATE_PASSWORD_MEMORY_KIB=64 STEPGATE_PASSWORD_ITERATIONS=1
+db_password=""
+if [ "$database" = postgres ]; then
+  : "${STEPGATE_TEST_POSTGRES:?--postgres needs STEPGATE_TEST_POSTGRES (run under scripts/with-postgres.sh)}"
+  # The test server trusts loopback, so the password is sent nowhere; it marks the URL.
+  db_password="pg-pass-$RANDOM$RANDOM"
+  STEPGATE_DATABASE=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(p._replace(netloc=(p.username or "postgres") + ":" + sys.argv[2] + "@" + p.hostname + ":" + str(p.port)).geturl())' "$STEPGATE_TEST_POSTGRES" "$db_password")
+  export STEPGATE_DATABASE
+fi
 nginx_port=$(free_port)
 stepgate_port=$(free_port)
 bank_port=$(free_port)
 # localhost, not 127.0.0.1: one origin for the bank and Stepgate's pages, as a browser sees it.
 base="http://localhost:$nginx_port"
 data="$work/data"
+if [ "$database" = postgres ]; then
+  "$bin" migrate --data "$data" >"$work/migrate.out" 2>&1 || { cat "$work/migrate.out"; exit 1; }
+  if grep -qF "$db_password" "$work/migrate.out"; then echo "FAIL migrate printed the database password"; exit 1; fi
+fi
 password="forward auth passphrase"
 secret_alice=$(python3 -c 'import base64, os; print(base64.b32encode(os.urandom(20)).decode())')
 secret_bob=$(python3 -c 'import base64, os; print(base64.b32encode(os.urandom(20)).decode())')
@@ -54,8 +71,8 @@ if ! python3 "$root/tests/forward_auth/bank_flow.py" "$base" "$secret_alice" "$s
   echo "--- nginx error log"; tail -20 "$work/nginx-error.log" 2>/dev/null || true
   exit 1
 fi
-# No secret reached the log: the passwords, the TOTP seeds.
-for secret in "$password" "$secret_alice" "$secret_bob"; do
+# No secret reached the log: the passwords, the TOTP seeds, the database password.
+for secret in "$password" "$secret_alice" "$secret_bob" $db_password; do
   if grep -qF "$secret" "$work/serve.log"; then echo "FAIL a secret reached the server log"; exit 1; fi
 done
-echo "forward-auth: log holds no secret"
+echo "forward-auth ($database): log holds no secret"

@@ -1,6 +1,7 @@
 import Foundation
 import StepgateCore
 import StepgateCrypto
+import StepgateStore
 
 extension ServerConfiguration {
     /// Where a command found its settings: a file path, the environment, and flags by key.
@@ -164,7 +165,18 @@ struct ConfigReader {
         string("data_dir", into: &config.dataDirectory)
         config.databasePath = config.dataDirectory + "/stepgate.db"
         config.masterKeyFile = config.dataDirectory + "/master.key"
-        string("database", into: &config.databasePath)
+        if let (value, origin) = raw("database") {
+            if PostgresParameters.isConnectionString(value) {
+                do {
+                    config.postgres = try PostgresParameters(value)
+                } catch {
+                    // The value is not echoed: it may hold the password.
+                    problems.append("database (\(origin)): the PostgreSQL URL does not parse")
+                }
+            } else {
+                config.databasePath = value
+            }
+        }
         string("master_key_file", into: &config.masterKeyFile)
         used.insert("master_key")
         if let value = environment["STEPGATE_MASTER_KEY"] {

@@ -1,6 +1,7 @@
 public import Foundation
 public import StepgateCore
 public import StepgateCrypto
+public import StepgateStore
 
 /// Everything `stepgate serve` and the admin commands are configured by.
 ///
@@ -13,7 +14,7 @@ public import StepgateCrypto
 /// | `listen` | HOST:PORT | `127.0.0.1:8080` |
 /// | `issuer` | http(s) URL, no query or fragment | `http://localhost:<listen port>` |
 /// | `data_dir` | path | `./data` |
-/// | `database` | path | `<data_dir>/stepgate.db` |
+/// | `database` | SQLite file path, or `postgres://user:pass@host:port/db` for PostgreSQL | `<data_dir>/stepgate.db` |
 /// | `master_key_file` | path (0600, 32 bytes base64url) | `<data_dir>/master.key`, created if missing |
 /// | `password.memory_kib` / `.iterations` / `.parallelism` | argon2id cost | 19456 / 2 / 1 |
 /// | `session.lifetime` | duration | `30d` |
@@ -58,6 +59,9 @@ public struct ServerConfiguration: Sendable {
     public var issuer = "http://localhost:8080"
     public var dataDirectory = "data"
     public var databasePath = "data/stepgate.db"
+    /// The PostgreSQL database when `database` is a `postgres://` or `postgresql://` URL; nil
+    /// means the SQLite file at `databasePath`. Holds the password: never log it whole.
+    public var postgres: PostgresParameters?
     public var masterKeyFile = "data/master.key"
     /// The master key from `STEPGATE_MASTER_KEY`, when set; it wins over the key file.
     public var masterKeyFromEnvironment: [UInt8]?

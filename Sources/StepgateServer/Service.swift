@@ -7,7 +7,7 @@ public import StepgateStore
 /// A running Stepgate: the store, the master key, the provider and the HTTP server, put together.
 public final class Service: Sendable {
     public let provider: Provider
-    public let store: SQLiteStore
+    public let store: any Store
     private let server: HTTPServer
     /// The demo bank's own server, with `demo` on and `demo.bank_listen` set.
     private let bankServer: HTTPServer?
@@ -51,18 +51,38 @@ public final class Service: Sendable {
         }
     }
 
-    /// Opens the store and the master key named by `configuration`, creating the data folder.
+    /// Opens the store and the master key named by `configuration`, creating the data folder
+    /// (the master key file lives there whichever database is used).
     public static func open(_ configuration: ServerConfiguration, random: any RandomSource = SystemRandom()) throws
-        -> (SQLiteStore, MasterKey)
+        -> (any Store, MasterKey)
     {
+        try createDataDirectory(configuration)
+        let masterKey = try MasterKey.load(configuration, random: random)
+        let store = try openStore(configuration)
+        return (store, masterKey)
+    }
+
+    /// Opens the configured database, migrating its schema: PostgreSQL when `database` is a
+    /// `postgres://` URL, else the SQLite file (its folder is created if missing).
+    ///
+    /// PostgreSQL gets a pool of `http.threads` + 2 connections (at least 4), so that every
+    /// worker thread, the delivery worker and the audit writer can hold one at once; SQLite
+    /// keeps its default pool. Throws `StoreError(.unavailable)` when the database cannot be
+    /// reached and `StoreError(.migration)` when its schema cannot be brought up to date.
+    public static func openStore(_ configuration: ServerConfiguration, poolSize: Int? = nil) throws -> any Store {
+        if let postgres = configuration.postgres {
+            return try PostgresStore(postgres, poolSize: poolSize ?? max(4, configuration.httpThreads + 2))
+        }
+        try createDataDirectory(configuration)
+        return try SQLiteStore(path: configuration.databasePath, poolSize: poolSize ?? 4)
+    }
+
+    private static func createDataDirectory(_ configuration: ServerConfiguration) throws {
         try FileManager.default.createDirectory(
             atPath: configuration.dataDirectory,
             withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700]
         )
-        let masterKey = try MasterKey.load(configuration, random: random)
-        let store = try SQLiteStore(path: configuration.databasePath)
-        return (store, masterKey)
     }
 
     /// Binds the port and starts serving.

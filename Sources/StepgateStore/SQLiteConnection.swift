@@ -10,7 +10,9 @@ import Foundation
 /// own around the handle, so only one thread may use it at a time. `SQLiteStore`'s pool lends
 /// each connection to one thread for the length of one call, and tests that open one directly
 /// use it from one thread.
-final class SQLiteConnection: @unchecked Sendable {  // Safety: the pool lends it to one thread at a time.
+final class SQLiteConnection: SQLConnection, @unchecked Sendable {  // Safety: lent to one thread at a time.
+    static let dialect = SQLDialect.sqlite
+
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
 
@@ -72,7 +74,7 @@ final class SQLiteConnection: @unchecked Sendable {  // Safety: the pool lends i
 
     /// Runs one statement and returns how many rows it changed.
     @discardableResult
-    func run(_ sql: String, _ values: [SQLiteValue] = []) throws -> Int {
+    func run(_ sql: String, _ values: [SQLValue] = []) throws -> Int {
         let statement = try prepared(sql)
         defer { statement.reset() }
         try statement.bind(values)
@@ -83,7 +85,7 @@ final class SQLiteConnection: @unchecked Sendable {  // Safety: the pool lends i
     /// Runs one statement and reads every row it yields, in order.
     func query<Row>(
         _ sql: String,
-        _ values: [SQLiteValue] = [],
+        _ values: [SQLValue] = [],
         _ read: (SQLiteRow) throws -> Row
     ) throws -> [Row] {
         let statement = try prepared(sql)
@@ -100,7 +102,7 @@ final class SQLiteConnection: @unchecked Sendable {  // Safety: the pool lends i
     /// an `UPDATE … RETURNING` completes before this returns.
     func queryFirst<Row>(
         _ sql: String,
-        _ values: [SQLiteValue] = [],
+        _ values: [SQLValue] = [],
         _ read: (SQLiteRow) throws -> Row
     ) throws -> Row? {
         try query(sql, values, read).first

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// A column of the wrong type, or NULL where a value is required, throws `StoreError.corrupt`
 /// naming the column position only (never its value). Valid only during the read closure.
-struct SQLiteRow {
+struct SQLiteRow: SQLRow {
     let statement: SQLiteStatement
 
     func int64(_ index: Int32) throws -> Int64 {

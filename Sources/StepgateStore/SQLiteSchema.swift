@@ -1,10 +1,10 @@
-/// The DDL of each schema version, kept to SQL that PostgreSQL also reads where easy.
+/// The DDL of each schema version; `PostgresSchema` has the same versions, type for type.
 ///
 /// Conventions: times are INTEGER seconds since 1970, rounded down, except authentication
 /// events (`authenticated_at_ms`, milliseconds: "after this request" must be decidable within a
-/// second); flags are INTEGER 0/1
-/// (BOOLEAN in PostgreSQL); byte strings are BLOB (BYTEA); string lists (`amr`, redirect URIs)
-/// are JSON array text. Secrets appear only as hashes or sealed ciphertext.
+/// second); flags are INTEGER 0/1 (BIGINT 0/1 in PostgreSQL, so one statement binds both);
+/// byte strings are BLOB (BYTEA); string lists (`amr`, redirect URIs) are JSON array text.
+/// Secrets appear only as hashes or sealed ciphertext.
 enum SQLiteSchema {
     static let version1 = """
         CREATE TABLE users (

@@ -29,7 +29,7 @@ final class SQLiteStatement {
     }
 
     /// Clears earlier bindings and binds `values` to parameters 1…n.
-    func bind(_ values: [SQLiteValue]) throws {
+    func bind(_ values: [SQLValue]) throws {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         for (offset, value) in values.enumerated() {
@@ -41,7 +41,7 @@ final class SQLiteStatement {
         }
     }
 
-    private func bind(_ value: SQLiteValue, at index: Int32) -> Int32 {
+    private func bind(_ value: SQLValue, at index: Int32) -> Int32 {
         let transient = stepgate_sqlite_transient()
         switch value {
         case .integer(let integer):

@@ -8,7 +8,7 @@ import Synchronization
 /// (waiting while all are lent) and returns it afterwards. The file is created with mode 0600
 /// and runs in WAL mode, so readers do not wait for the writer. Times are stored as whole
 /// seconds since 1970, rounded down: a `Date` of 100.9 s reads back as 100 s.
-public final class SQLiteStore: Store {
+public final class SQLiteStore: SQLStore {
     private struct Pool {
         var idle: [SQLiteConnection]
         var closed = false

@@ -1,7 +1,7 @@
 public import Foundation
 public import StepgateCore
 
-/// Everything Stepgate keeps, behind one protocol that SQLite and (later) PostgreSQL satisfy.
+/// Everything Stepgate keeps, behind one protocol that SQLite and PostgreSQL satisfy.
 ///
 /// Every method is safe to call from any thread. Every single-use value is consumed by one
 /// atomic conditional update: of two racing calls, exactly one wins. Every method that rejects
@@ -267,6 +267,12 @@ public protocol Store: Sendable {
     /// consistent view: a logout, a disabled user or a consumed grant committed before the call
     /// is seen. Nothing is cached between calls and nothing is written.
     func decisionSnapshot(_ query: DecisionSnapshotQuery) throws -> DecisionSnapshot
+
+    // MARK: Lifetime
+
+    /// Releases the store's connections: idle ones now, lent ones as they come back. Later
+    /// calls throw `StoreError(.unavailable)`; closing twice is harmless.
+    func close()
 }
 
 /// A store failure. `code` says what kind; the message is for logs and carries no secret.
@@ -274,7 +280,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     public enum Code: String, Sendable {
         /// A unique key already exists.
         case conflict
-        /// The database could not be opened, read or written.
+        /// The database could not be opened, read or written, or its server cannot be reached
+        /// (down, restarting, refusing connections). Servers answer 503, never 4xx.
         case unavailable
         /// The schema is newer than this program, or a migration failed.
         case migration

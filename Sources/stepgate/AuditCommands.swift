@@ -34,7 +34,7 @@ enum AuditCommands {
     }
 
     /// Exit 0 with `audit: N records, chain intact`, or exit 1 naming the first broken record.
-    private static func verify(_ store: SQLiteStore) throws {
+    private static func verify(_ store: any Store) throws {
         let result = try AuditVerification.verify(store)
         guard let broken = result.broken else {
             return Output.print("audit: \(result.intactCount) records, chain intact")
@@ -44,7 +44,7 @@ enum AuditCommands {
     }
 
     /// The last `count` records, oldest first, one JSON object per line.
-    private static func tail(_ store: SQLiteStore, count: Int) throws {
+    private static func tail(_ store: any Store, count: Int) throws {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         var lines = ""
@@ -56,13 +56,13 @@ enum AuditCommands {
         FileHandle.standardOutput.write(Data(lines.utf8))
     }
 
-    /// The configured database, which must exist: reading the log never creates one.
-    private static func openStore(_ arguments: Arguments, help: String) throws -> SQLiteStore {
+    /// The configured database, which must exist: reading the log never creates a SQLite file.
+    private static func openStore(_ arguments: Arguments, help: String) throws -> any Store {
         let configuration = try Commands.configuration(arguments, help: help)
-        guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+        guard configuration.postgres != nil || FileManager.default.fileExists(atPath: configuration.databasePath) else {
             throw AuditCommandError("no database at \(configuration.databasePath)")
         }
-        return try SQLiteStore(path: configuration.databasePath, poolSize: 1)
+        return try Service.openStore(configuration, poolSize: 1)
     }
 }
 

@@ -143,6 +143,22 @@ enum Commands {
         Output.print("new signing key \(kid); the previous key stays published until the next rotation")
     }
 
+    /// Opens the configured database, which applies every pending migration, and closes it.
+    static func migrate(_ raw: [String]) throws {
+        let help = Help.migrate
+        let arguments = try Arguments(raw, valued: common, help: help)
+        if arguments.wantsHelp { return Output.print(help) }
+        guard arguments.positionals.isEmpty else {
+            throw UsageError("migrate takes no positional arguments", help: help)
+        }
+        let configuration = try configuration(arguments, help: help)
+        let store = try Service.openStore(configuration, poolSize: 1)
+        store.close()
+        // The PostgreSQL location is shown without its password.
+        let location = configuration.postgres.map { "postgres \($0.redacted)" } ?? configuration.databasePath
+        Output.print("database schema up to date: \(location)")
+    }
+
     private static func openAdmin(_ arguments: Arguments, help: String) throws -> Admin {
         let configuration = try configuration(arguments, help: help)
         let (store, masterKey) = try Service.open(configuration)

@@ -20,6 +20,7 @@ enum Help {
           client add ID --redirect-uri URI [--public | --secret-stdin]
                                      register an OAuth client
           keys rotate                make a new signing key current
+          migrate                    bring the database schema up to date, then exit
           audit verify               check the audit log's hash chain; names the first broken record
           audit tail [-n N]          print the last N audit records (default 20) as JSON lines
           policy check FILE          validate a policy file; every problem with its line
@@ -39,6 +40,16 @@ enum Help {
           --listen HOST:PORT  address to listen on (default 127.0.0.1:8080)
           --issuer URL        the issuer URL clients see (default http://localhost:PORT)
           --demo              serve the demo relying party at /demo
+        \(commonFlags)
+        """
+
+    static let migrate = """
+        usage: stepgate migrate [--config FILE] [--data DIR]
+
+        Applies the schema migrations this version knows to the configured database (SQLite in
+        the data folder, or PostgreSQL when `database` is a postgres:// URL), then exits. `serve`
+        and every other command migrate on start too; this runs them on their own, for example
+        before starting several nodes. Safe to run on several nodes at once.
         \(commonFlags)
         """
 

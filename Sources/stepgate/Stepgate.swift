@@ -43,6 +43,7 @@ struct Stepgate {
         case "factor": try Commands.factor(rest)
         case "client": try Commands.client(rest)
         case "keys": try Commands.keys(rest)
+        case "migrate": try Commands.migrate(rest)
         case "audit": try AuditCommands.run(rest)
         case "policy": try Commands.policy(rest)
         case "notify": try NotifyCommands.run(rest)

@@ -131,3 +131,20 @@ import Testing
         }
     }
 }
+
+extension ConfigurationTests {
+    @Test func database_postgresURLFromTheEnvironment_isParsedAndNeverEchoed() throws {
+        let environment = ["STEPGATE_DATABASE": "postgres://stepgate:hunter2-secret@db.example:5432/stepgate"]
+        let configuration = try ServerConfiguration.load(.init(filePath: nil, environment: environment, flags: [:]))
+
+        #expect(configuration.postgres?.redacted == "user=stepgate dbname=stepgate host=db.example port=5432")
+        #expect(configuration.databasePath == "data/stepgate.db")
+
+        let broken = ["STEPGATE_DATABASE": "postgres://stepgate:hunter2-%zz@db.example/stepgate"]
+        let error = #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration.load(.init(filePath: nil, environment: broken, flags: [:]))
+        }
+        #expect(error?.problems.contains { $0.hasPrefix("database (environment STEPGATE_DATABASE)") } == true)
+        #expect(error?.problems.contains { $0.contains("hunter2") } == false)
+    }
+}

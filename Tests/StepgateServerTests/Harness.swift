@@ -18,7 +18,8 @@ final class Harness: @unchecked Sendable {  // Only used from one test at a time
     let clock = InsecureTestClock(Date(timeIntervalSince1970: 1_800_000_000))
     let logs = InMemoryLogHandler()
     let directory: String
-    let store: SQLiteStore
+    /// The SQLite store, or the PostgreSQL one when `configure` sets `postgres`.
+    let store: any Store
     let configuration: ServerConfiguration
     let provider: Provider
     let handler: @Sendable (HTTPRequest) -> HTTPResponse
@@ -55,6 +56,7 @@ final class Harness: @unchecked Sendable {  // Only used from one test at a time
     }
 
     deinit {
+        store.close()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -68,7 +70,10 @@ final class Harness: @unchecked Sendable {  // Only used from one test at a time
     func browser() -> Browser { Browser(handler: handler) }
 
     /// Everything stored, to prove a rejected request changed nothing.
-    func snapshot() throws -> [UInt8] { try store.stateDump() }
+    func snapshot() throws -> [UInt8] {
+        if let postgres = store as? PostgresStore { return try postgres.stateDump() }
+        return try (store as? SQLiteStore)?.stateDump() ?? []
+    }
 
     /// Every secret a test used, for log-hygiene checks.
     func assertLogsHold(none secrets: [String], sourceLocation: SourceLocation = #_sourceLocation) {

@@ -1,7 +1,7 @@
 public import Foundation
 
 // Users, their factors, clients and the per-account failure budget.
-extension SQLiteStore {
+extension SQLStore {
     // MARK: Users
 
     /// Adds a user; throws `StoreError(.conflict)` if the name or the ID is taken.
@@ -26,7 +26,7 @@ extension SQLiteStore {
     }
 
     /// `user(id:)` on a borrowed connection, inside the caller's transaction if it has one.
-    static func user(id: String, on connection: SQLiteConnection) throws -> UserRecord? {
+    static func user(id: String, on connection: Connection) throws -> UserRecord? {
         try connection.queryFirst(
             "SELECT id, name, password_hash, disabled, created_at FROM users WHERE id = ?1",
             [.text(id)],
@@ -62,7 +62,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func userRecord(_ row: SQLiteRow) throws -> UserRecord {
+    private static func userRecord(_ row: Connection.Row) throws -> UserRecord {
         UserRecord(
             id: try row.text(0),
             name: try row.text(1),
@@ -156,7 +156,7 @@ extension SQLiteStore {
     }
 
     /// `failureCount(userID:since:)` on a borrowed connection.
-    static func failureCount(userID: String, since: Date, on connection: SQLiteConnection) throws -> Int {
+    static func failureCount(userID: String, since: Date, on connection: Connection) throws -> Int {
         try connection.queryFirst(
             "SELECT COUNT(*) FROM account_failures WHERE user_id = ?1 AND failed_at >= ?2",
             [.text(userID), .date(since)]

@@ -1,14 +1,18 @@
 public import Foundation
 
 // A password change and everything it ends, in one write transaction.
-extension SQLiteStore {
-    /// Applies `change` in one `BEGIN IMMEDIATE` transaction; see `Store.changePassword`.
+extension SQLStore {
+    /// Applies `change` in one write transaction; see `Store.changePassword`.
     ///
     /// Every condition is checked before the first write, so a refusal leaves the database as it
     /// was. A kept session whose new ID hash is taken throws `StoreError(.conflict)`, rolled back.
     public func changePassword(_ change: PasswordChange) throws -> PasswordChangeResult? {
         try withConnection { connection in
             try connection.writeTransaction {
+                // Lock the user's row first: a racing change waits, then finds the hash changed.
+                guard
+                    try Self.lockRows("SELECT 1 FROM users WHERE id = ?1", [.text(change.userID)], on: connection)
+                else { return nil }
                 if let kept = change.keptSession {
                     let owner = try Self.session(idHash: kept.idHash, on: connection)?.userID
                     guard owner == change.userID else { return nil }
@@ -18,10 +22,15 @@ extension SQLiteStore {
                     [.text(change.userID), .text(change.expectedHash), .text(change.newHash)]
                 )
                 guard updated == 1 else { return nil }
-                let ended = try connection.run(
-                    "DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR id_hash <> ?2)",
-                    [.text(change.userID), change.keptSession.map { .blob($0.idHash) } ?? .null]
-                )
+                let ended: Int
+                if let kept = change.keptSession {
+                    ended = try connection.run(
+                        "DELETE FROM sessions WHERE user_id = ?1 AND id_hash <> ?2",
+                        [.text(change.userID), .blob(kept.idHash)]
+                    )
+                } else {
+                    ended = try connection.run("DELETE FROM sessions WHERE user_id = ?1", [.text(change.userID)])
+                }
                 let revoked = try connection.run(
                     "UPDATE refresh_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
                     [.text(change.userID), .date(change.at)]

@@ -1,7 +1,7 @@
 public import Foundation
 
 // One-time codes by SMS and e-mail, recovery codes, factor removal, and remembered devices.
-extension SQLiteStore {
+extension SQLStore {
     // MARK: Factors
 
     /// The factor with this ID, or nil.
@@ -37,7 +37,7 @@ extension SQLiteStore {
         }
     }
 
-    static func factorRecord(_ row: SQLiteRow) throws -> FactorRecord {
+    static func factorRecord(_ row: Connection.Row) throws -> FactorRecord {
         FactorRecord(
             id: try row.text(0),
             userID: try row.text(1),
@@ -57,6 +57,13 @@ extension SQLiteStore {
     public func insertOneTimeCode(_ code: OneTimeCodeRecord) throws {
         try withConnection { connection in
             try connection.writeTransaction {
+                // Lock the session first, so that two codes sent at once are added one after the
+                // other and the later one closes the earlier.
+                _ = try Self.lockRows(
+                    "SELECT 1 FROM sessions WHERE id_hash = ?1",
+                    [.blob(code.sessionIDHash)],
+                    on: connection
+                )
                 try connection.run(
                     """
                     UPDATE one_time_codes SET consumed_at = ?3
@@ -158,7 +165,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func oneTimeCodeRecord(_ row: SQLiteRow) throws -> OneTimeCodeRecord {
+    private static func oneTimeCodeRecord(_ row: Connection.Row) throws -> OneTimeCodeRecord {
         OneTimeCodeRecord(
             id: try row.text(0),
             userID: try row.text(1),
@@ -179,6 +186,9 @@ extension SQLiteStore {
     public func replaceRecoveryCodes(userID: String, hashes: [[UInt8]], at: Date) throws {
         try withConnection { connection in
             try connection.writeTransaction {
+                // Lock the user first, so that two replacements run one after the other and the
+                // later one's codes are the only ones left.
+                _ = try Self.lockRows("SELECT 1 FROM users WHERE id = ?1", [.text(userID)], on: connection)
                 try connection.run("DELETE FROM recovery_codes WHERE user_id = ?1", [.text(userID)])
                 for hash in hashes {
                     try connection.run(
@@ -228,7 +238,7 @@ extension SQLiteStore {
         try withConnection { connection in
             try connection.query(
                 """
-                SELECT \(Self.deviceColumns) FROM risk_devices WHERE user_id = ?1
+                SELECT \(StoreSQL.deviceColumns) FROM risk_devices WHERE user_id = ?1
                 ORDER BY last_seen_at DESC, device_id_hash
                 """,
                 [.text(userID)],
@@ -253,10 +263,7 @@ extension SQLiteStore {
         }
     }
 
-    static let deviceColumns =
-        "user_id, device_id_hash, fingerprint, first_seen_at, last_seen_at, remembered_until, label"
-
-    static func deviceRecord(_ row: SQLiteRow) throws -> DeviceRecord {
+    static func deviceRecord(_ row: Connection.Row) throws -> DeviceRecord {
         DeviceRecord(
             userID: try row.text(0),
             deviceIDHash: try row.blob(1),

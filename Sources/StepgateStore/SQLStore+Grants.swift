@@ -1,7 +1,7 @@
 public import Foundation
 
 // Authorization codes, refresh tokens and revoked access tokens.
-extension SQLiteStore {
+extension SQLStore {
     // MARK: Authorization codes
 
     /// Adds a code; throws `StoreError(.conflict)` if the hash exists or the client or user is
@@ -62,7 +62,7 @@ extension SQLiteStore {
         }
     }
 
-    static func authorizationCodeRecord(_ row: SQLiteRow) throws -> AuthorizationCodeRecord {
+    static func authorizationCodeRecord(_ row: Connection.Row) throws -> AuthorizationCodeRecord {
         AuthorizationCodeRecord(
             codeHash: try row.blob(0),
             grant: try grantRecord(row, from: 1),
@@ -77,7 +77,7 @@ extension SQLiteStore {
     }
 
     /// The three transaction columns: all set, or all null.
-    private static func codeTransaction(_ row: SQLiteRow, from index: Int32) throws -> CodeTransaction? {
+    private static func codeTransaction(_ row: Connection.Row, from index: Int32) throws -> CodeTransaction? {
         let action = try row.textOrNil(index)
         let hash = try row.textOrNil(index + 1)
         let details = try row.textOrNil(index + 2)
@@ -157,7 +157,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func refreshTokenRecord(_ row: SQLiteRow) throws -> RefreshTokenRecord {
+    private static func refreshTokenRecord(_ row: Connection.Row) throws -> RefreshTokenRecord {
         RefreshTokenRecord(
             tokenHash: try row.blob(0),
             familyID: try row.text(1),
@@ -170,7 +170,7 @@ extension SQLiteStore {
     }
 
     /// Reads client_id, user_id, scope, acr, amr, auth_time from six columns starting at `first`.
-    private static func grantRecord(_ row: SQLiteRow, from first: Int32) throws -> GrantRecord {
+    private static func grantRecord(_ row: Connection.Row, from first: Int32) throws -> GrantRecord {
         GrantRecord(
             clientID: try row.text(first),
             userID: try row.text(first + 1),

@@ -1,20 +1,16 @@
 public import Foundation
 
 // What the risk engine remembers per user: devices, last location, allowed actions.
-extension SQLiteStore {
+extension SQLStore {
     /// The device with this cookie hash for this user, or nil.
     public func device(userID: String, deviceIDHash: [UInt8]) throws -> DeviceRecord? {
         try withConnection { try Self.device(userID: userID, deviceIDHash: deviceIDHash, on: $0) }
     }
 
     /// `device(userID:deviceIDHash:)` on a borrowed connection.
-    static func device(userID: String, deviceIDHash: [UInt8], on connection: SQLiteConnection) throws -> DeviceRecord? {
-        try connection.queryFirst(Self.deviceSQL, [.text(userID), .blob(deviceIDHash)], Self.deviceRecord)
+    static func device(userID: String, deviceIDHash: [UInt8], on connection: Connection) throws -> DeviceRecord? {
+        try connection.queryFirst(StoreSQL.deviceSQL, [.text(userID), .blob(deviceIDHash)], Self.deviceRecord)
     }
-
-    /// Built once: the statement cache is keyed by the text, and decisions read devices often.
-    private static let deviceSQL =
-        "SELECT \(deviceColumns) FROM risk_devices WHERE user_id = ?1 AND device_id_hash = ?2"
 
     /// Adds the device, or sets its fingerprint and last-seen time when it is known; the
     /// first-seen time never changes. Throws `StoreError(.conflict)` for an unknown user.
@@ -37,7 +33,7 @@ extension SQLiteStore {
     }
 
     /// `riskState(userID:)` on a borrowed connection.
-    static func riskState(userID: String, on connection: SQLiteConnection) throws -> RiskStateRecord? {
+    static func riskState(userID: String, on connection: Connection) throws -> RiskStateRecord? {
         try connection.queryFirst(
             """
             SELECT user_id, last_ip, last_country, last_latitude, last_longitude, last_accuracy_km,
@@ -105,13 +101,13 @@ extension SQLiteStore {
         action: String?,
         since: Date,
         limit: Int,
-        on connection: SQLiteConnection
+        on connection: Connection
     ) throws -> [ActionRecord] {
         try connection.query(
             """
             SELECT user_id, action, amount, at FROM risk_actions
-            WHERE user_id = ?1 AND (?2 IS NULL OR action = ?2) AND at >= ?3
-            ORDER BY at DESC, rowid DESC LIMIT ?4
+            WHERE user_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR action = ?2) AND at >= ?3
+            ORDER BY at DESC, \(Connection.dialect.rowID) DESC LIMIT ?4
             """,
             [.text(userID), .text(action), .date(since), .integer(Int64(max(0, limit)))]
         ) { row in

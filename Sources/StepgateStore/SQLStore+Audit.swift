@@ -1,12 +1,14 @@
 public import StepgateCore
 
 // The audit log: append-only, hash-chained records (see `AuditChain` and docs/audit.md).
-extension SQLiteStore {
-    /// Appends `records` in one `BEGIN IMMEDIATE` transaction after checking, under the write
-    /// lock, that they continue the stored last record and that every hash matches.
+extension SQLStore {
+    /// Appends `records` in one write transaction after checking that they continue the stored
+    /// last record and that every hash matches.
     ///
-    /// Throws `StoreError(.conflict)` and stores nothing when they do not; the primary key on
-    /// `seq` refuses a number that exists even if that check were bypassed.
+    /// Throws `StoreError(.conflict)` and stores nothing when they do not. On SQLite the check
+    /// runs under the write lock; on PostgreSQL two writers may read the same last record, and
+    /// then the primary key on `seq` lets one commit and refuses the other (a conflict), so the
+    /// chain never forks either way.
     public func appendAudit(_ records: [AuditRecord]) throws {
         guard !records.isEmpty else { return }
         try withConnection { connection in
@@ -77,7 +79,7 @@ extension SQLiteStore {
 
     /// Reads one row; any column that does not decode throws `.corrupt` naming the record's
     /// number (the primary key is always an integer), never a stored value.
-    private static func auditRecord(_ row: SQLiteRow) throws -> AuditRecord {
+    private static func auditRecord(_ row: Connection.Row) throws -> AuditRecord {
         let sequence = try row.int64(0)
         do {
             guard let fields = AuditRecord.fields(json: try row.text(3)) else {

@@ -1,6 +1,6 @@
 public import Foundation
 
-extension SQLiteStore {
+extension SQLStore {
     /// Adds a signing key; throws `StoreError(.conflict)` if the `kid` is taken.
     public func insertSigningKey(_ key: SigningKeyRecord) throws {
         try withConnection { connection in

@@ -1,7 +1,7 @@
 public import Foundation
 
 // Step-up challenges of the decision endpoint and the transaction grants they lead to.
-extension SQLiteStore {
+extension SQLStore {
     /// Throws `StoreError(.conflict)` if the ID is taken or the session is unknown.
     public func insertChallenge(_ challenge: ChallengeRecord) throws {
         try withConnection { connection in
@@ -25,7 +25,7 @@ extension SQLiteStore {
     public func challenge(id: String) throws -> ChallengeRecord? {
         try withConnection { connection in
             try connection.queryFirst(
-                "SELECT \(Self.challengeColumns) FROM stepup_challenges WHERE id = ?1",
+                "SELECT \(StoreSQL.challengeColumns) FROM stepup_challenges WHERE id = ?1",
                 [.text(id)],
                 Self.challengeRecord
             )
@@ -40,7 +40,7 @@ extension SQLiteStore {
                 """
                 UPDATE stepup_challenges SET completed_at = ?3
                 WHERE id = ?1 AND session_id_hash = ?2 AND completed_at IS NULL AND expires_at > ?3
-                RETURNING \(Self.challengeColumns)
+                RETURNING \(StoreSQL.challengeColumns)
                 """,
                 [.text(id), .blob(sessionIDHash), .date(now)],
                 Self.challengeRecord
@@ -67,21 +67,24 @@ extension SQLiteStore {
 
     /// Consumes one open, unexpired grant of this session for exactly this action and
     /// transaction, in one conditional `UPDATE`; false (changing nothing) when there is none.
+    /// On PostgreSQL a racing call skips the grant being consumed (`SKIP LOCKED`) and takes
+    /// another, if any, as it would after the first call on SQLite.
     public func consumeTransactionGrant(
         sessionIDHash: [UInt8],
         action: String,
         transactionHash: String,
         now: Date
     ) throws -> Bool {
-        try withConnection { connection in
+        let rowID = Connection.dialect.rowID
+        return try withConnection { connection in
             try connection.run(
                 """
                 UPDATE transaction_grants SET consumed_at = ?4
-                WHERE rowid = (
-                    SELECT rowid FROM transaction_grants
+                WHERE \(rowID) = (
+                    SELECT \(rowID) FROM transaction_grants
                     WHERE session_id_hash = ?1 AND action = ?2 AND transaction_hash = ?3
                         AND consumed_at IS NULL AND expires_at > ?4
-                    ORDER BY created_at LIMIT 1
+                    ORDER BY created_at, \(rowID) LIMIT 1\(Connection.dialect.skipLocked)
                 ) AND consumed_at IS NULL
                 """,
                 [.blob(sessionIDHash), .text(action), .text(transactionHash), .date(now)]
@@ -103,12 +106,7 @@ extension SQLiteStore {
         }
     }
 
-    static let challengeColumns = """
-        id, session_id_hash, action, acr, max_age, transaction_hash, details, return_to, created_at, expires_at,
-        completed_at
-        """
-
-    static func challengeRecord(_ row: SQLiteRow) throws -> ChallengeRecord {
+    static func challengeRecord(_ row: Connection.Row) throws -> ChallengeRecord {
         ChallengeRecord(
             id: try row.text(0),
             sessionIDHash: try row.blob(1),

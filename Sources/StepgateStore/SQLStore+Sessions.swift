@@ -1,7 +1,7 @@
 public import Foundation
 
 // Browser sessions with their authentication events, and the flows they start.
-extension SQLiteStore {
+extension SQLStore {
     // MARK: Sessions
 
     /// Adds a session with its events, in one transaction.
@@ -43,7 +43,7 @@ extension SQLiteStore {
     }
 
     /// `session(idHash:)` on a borrowed connection; the caller opens the read transaction.
-    static func session(idHash: [UInt8], on connection: SQLiteConnection) throws -> SessionRecord? {
+    static func session(idHash: [UInt8], on connection: Connection) throws -> SessionRecord? {
         guard
             var session = try connection.queryFirst(
                 """
@@ -79,7 +79,8 @@ extension SQLiteStore {
         return session
     }
 
-    /// Appends `event` and binds the session to `userID`, in one `BEGIN IMMEDIATE` transaction.
+    /// Appends `event` and binds the session to `userID`, in one write transaction (the
+    /// conditional update locks the session row, so racing calls append one after the other).
     ///
     /// Returns false, changing nothing, if the session does not exist, belongs to another
     /// user, or has expired by `event.time` (an expired session is gone, whatever its events).
@@ -138,10 +139,13 @@ extension SQLiteStore {
         from oldHash: [UInt8],
         to newHash: [UInt8],
         lastSeenAt: Date,
-        on connection: SQLiteConnection
+        on connection: Connection
     )
         throws -> Bool
     {
+        // Lock the old session first: a racing rotation waits, then finds it gone.
+        guard try lockRows("SELECT 1 FROM sessions WHERE id_hash = ?1", [.blob(oldHash)], on: connection)
+        else { return false }
         let copied = try connection.run(
             """
             INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)

@@ -1,11 +1,12 @@
 import Foundation
 
 // The decision endpoint's reads, in one read transaction on one pooled connection.
-extension SQLiteStore {
+extension SQLStore {
     // MARK: Decision snapshot
 
-    /// Reads with the same statements as the per-call methods, inside one deferred transaction,
-    /// so one borrowed connection and one WAL read snapshot serve the whole decision.
+    /// Reads with the same statements as the per-call methods, inside one read transaction,
+    /// so one borrowed connection and one read snapshot (SQLite's WAL snapshot, PostgreSQL's
+    /// repeatable read) serve the whole decision.
     public func decisionSnapshot(_ query: DecisionSnapshotQuery) throws -> DecisionSnapshot {
         try withConnection { connection in
             try connection.readTransaction {

@@ -1,7 +1,7 @@
 public import Foundation
 
 // WebAuthn: the user handle, registered credentials, and ceremonies in progress.
-extension SQLiteStore {
+extension SQLStore {
     // MARK: User handles
 
     /// The user's WebAuthn user handle, or nil when none was set (or there is no such user).
@@ -55,7 +55,7 @@ extension SQLiteStore {
     public func webAuthnCredentials(userID: String) throws -> [WebAuthnCredentialRecord] {
         try withConnection { connection in
             try connection.query(
-                "SELECT \(Self.credentialColumns) FROM webauthn_credentials WHERE user_id = ?1 ORDER BY created_at, id",
+                "SELECT \(StoreSQL.credentialColumns) FROM webauthn_credentials WHERE user_id = ?1 ORDER BY created_at, id",
                 [.text(userID)],
                 Self.credentialRecord
             )
@@ -66,7 +66,7 @@ extension SQLiteStore {
     public func webAuthnCredential(credentialID: [UInt8]) throws -> WebAuthnCredentialRecord? {
         try withConnection { connection in
             try connection.queryFirst(
-                "SELECT \(Self.credentialColumns) FROM webauthn_credentials WHERE credential_id = ?1",
+                "SELECT \(StoreSQL.credentialColumns) FROM webauthn_credentials WHERE credential_id = ?1",
                 [.blob(credentialID)],
                 Self.credentialRecord
             )
@@ -174,13 +174,7 @@ extension SQLiteStore {
         }
     }
 
-    private static let credentialColumns = """
-        id, user_id, credential_id, public_key, algorithm, sign_count, aaguid, backup_eligible, backup_state,
-        user_verifying, transports, attestation_format, attestation_type, kind, label, created_at, last_used_at,
-        disabled_at, disabled_reason
-        """
-
-    private static func credentialRecord(_ row: SQLiteRow) throws -> WebAuthnCredentialRecord {
+    private static func credentialRecord(_ row: Connection.Row) throws -> WebAuthnCredentialRecord {
         WebAuthnCredentialRecord(
             id: try row.text(0),
             userID: try row.text(1),

@@ -3,7 +3,7 @@ public import Foundation
 // The outbox of messages to users: enqueued by request handlers, leased and settled by the
 // delivery worker (docs/delivery.md).
 // Known gap: sent and failed rows are never pruned; their payloads are erased, the rows stay.
-extension SQLiteStore {
+extension SQLStore {
     /// Throws `StoreError(.conflict)` if the ID is taken.
     public func insertOutboxMessage(_ message: OutboxRecord) throws {
         try withConnection { connection in
@@ -28,15 +28,15 @@ extension SQLiteStore {
     public func outboxMessage(id: String) throws -> OutboxRecord? {
         try withConnection { connection in
             try connection.queryFirst(
-                "SELECT \(Self.outboxColumns) FROM outbox WHERE id = ?1",
+                "SELECT \(StoreSQL.outboxColumns) FROM outbox WHERE id = ?1",
                 [.text(id)],
                 Self.outboxRecord
             )
         }
     }
 
-    /// One `UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING`: SQLite runs it under the
-    /// database write lock, so the selection and the lease are one atomic step.
+    /// Selects and leases the due messages in one statement (`claimSQL`), so the selection and
+    /// the lease are one atomic step.
     public func claimOutboxMessages(
         limit: Int,
         now: Date,
@@ -46,21 +46,47 @@ extension SQLiteStore {
         guard limit > 0 else { return [] }
         let claimed = try withConnection { connection in
             try connection.query(
-                """
-                UPDATE outbox SET lease_token = ?1, lease_until = ?2
-                WHERE id IN (
-                    SELECT id FROM outbox
-                    WHERE state = 'pending' AND next_attempt_at <= ?3 AND (lease_until IS NULL OR lease_until <= ?3)
-                    ORDER BY next_attempt_at, created_at, id LIMIT ?4
-                )
-                RETURNING \(Self.outboxColumns)
-                """,
+                Self.claimSQL,
                 [.text(leaseToken), .date(leaseUntil), .date(now), .integer(Int64(limit))],
                 Self.outboxRecord
             )
         }
         // RETURNING yields rows in no promised order.
         return claimed.sorted { ($0.nextAttemptAt, $0.createdAt, $0.id) < ($1.nextAttemptAt, $1.createdAt, $1.id) }
+    }
+
+    /// SQLite: one `UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING`, run under the database
+    /// write lock. PostgreSQL: a CTE selects and locks up to `n` due rows, skipping rows another
+    /// worker is claiming (a CTE runs once, whereas a subquery in `IN (…)` may be rescanned and
+    /// overrun the limit); `UPDATE … FROM` leases them, checking the due conditions again on
+    /// each locked row, so a row leased meanwhile is never leased twice.
+    private static var claimSQL: String {
+        switch Connection.dialect {
+        case .sqlite:
+            return """
+                UPDATE outbox SET lease_token = ?1, lease_until = ?2
+                WHERE id IN (
+                    SELECT id FROM outbox
+                    WHERE state = 'pending' AND next_attempt_at <= ?3 AND (lease_until IS NULL OR lease_until <= ?3)
+                    ORDER BY next_attempt_at, created_at, id LIMIT ?4
+                )
+                RETURNING \(StoreSQL.outboxColumns)
+                """
+        case .postgres:
+            return """
+                WITH due AS (
+                    SELECT id AS due_id FROM outbox
+                    WHERE state = 'pending' AND next_attempt_at <= ?3 AND (lease_until IS NULL OR lease_until <= ?3)
+                    ORDER BY next_attempt_at, created_at, id LIMIT ?4
+                    FOR UPDATE SKIP LOCKED
+                )
+                UPDATE outbox SET lease_token = ?1, lease_until = ?2
+                FROM due
+                WHERE id = due_id
+                    AND state = 'pending' AND next_attempt_at <= ?3 AND (lease_until IS NULL OR lease_until <= ?3)
+                RETURNING \(StoreSQL.outboxColumns)
+                """
+        }
     }
 
     public func markOutboxSent(id: String, leaseToken: String, at: Date) throws -> Bool {
@@ -125,12 +151,7 @@ extension SQLiteStore {
         return counts
     }
 
-    static let outboxColumns = """
-        id, channel, purpose, sealed_payload, state, attempts, next_attempt_at, lease_token, lease_until,
-        created_at, sent_at, last_error
-        """
-
-    static func outboxRecord(_ row: SQLiteRow) throws -> OutboxRecord {
+    static func outboxRecord(_ row: Connection.Row) throws -> OutboxRecord {
         guard let state = OutboxState(rawValue: try row.text(4)) else {
             throw StoreError(.corrupt, "column 4 is not an outbox state")
         }

@@ -1,0 +1,89 @@
+import Foundation
+import StepgateCore
+import Testing
+
+@testable import StepgateServer
+@testable import StepgateStore
+
+/// The provider on PostgreSQL: a sign-in with password and TOTP ends in tokens and the code
+/// cannot be replayed, and a database that cannot be reached answers 503 (never 200 or 403)
+/// until it is back. Runs only with `STEPGATE_TEST_POSTGRES` set.
+@Suite(.enabled(if: testPostgresServer != nil, "STEPGATE_TEST_POSTGRES is not set"))
+struct PostgresServiceTests {
+    @Test func signIn_redeemsTheCodeOnce() throws {
+        let database = try TestDatabase()
+        let harness = try Harness { $0.postgres = database.parameters }
+        var browser = harness.browser()
+        let request = ClientRequest(acr: "aal2")
+
+        let location = harness.signIn(&browser, request)
+        let tokens = harness.redeem(location, request)
+        let replay = harness.redeem(location, request)
+
+        #expect(tokens.status == 200)
+        #expect(try harness.claims(tokens.jsonBody?["access_token"]?.stringValue)["acr"] == "aal2")
+        #expect(replay.status == 400)
+        #expect(replay.jsonBody?["error"] == "invalid_grant")
+    }
+
+    @Test func storeDown_answers503_andServiceRecoversWhenItIsBack() throws {
+        let database = try TestDatabase()
+        let harness = try Harness { $0.postgres = database.parameters }
+        var browser = harness.browser()
+        #expect(browser.send(.get, "/readyz").status == 200)
+
+        try database.refuseConnections(true)
+        #expect(browser.send(.get, "/readyz").status == 503)
+        let token = browser.send(.post, "/token", form: [("grant_type", "refresh_token"), ("client_id", "app")])
+        #expect(token.status == 503)
+        let login = browser.send(.get, "/authorize?client_id=app&response_type=code&scope=openid")
+        #expect(login.status == 503)
+
+        try database.refuseConnections(false)
+        #expect(browser.send(.get, "/readyz").status == 200)
+        harness.assertLogsHold(none: [database.password])
+    }
+}
+
+/// The test server's libpq URL from `STEPGATE_TEST_POSTGRES`, or nil.
+private var testPostgresServer: String? {
+    ProcessInfo.processInfo.environment["STEPGATE_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+}
+
+/// A database of its own on the test server (connections to it can be refused without
+/// disturbing other tests), dropped afterwards.
+private final class TestDatabase {
+    let name = "d_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    /// Not a real secret: a marker that must never reach a log.
+    let password = "not-the-password-7f3a"
+    let parameters: PostgresParameters
+    private let admin: PostgresConnection
+
+    init() throws {
+        let server = try PostgresParameters(testPostgresServer ?? "")
+        admin = try PostgresConnection(server)
+        // The name is made of hex digits and an underscore only; an identifier cannot be bound.
+        try admin.execute("CREATE DATABASE " + name, "create test database")
+        var parameters = server
+        parameters.overrides["dbname"] = name
+        // The test server trusts loopback connections, so the password is sent and ignored.
+        parameters.overrides["password"] = password
+        self.parameters = parameters
+    }
+
+    deinit {
+        try? admin.execute("DROP DATABASE " + name + " WITH (FORCE)", "drop test database")
+    }
+
+    /// Refuses (or allows again) connections to the database, ending the open ones, as a
+    /// database that went down (or came back) would look to the server.
+    func refuseConnections(_ refuse: Bool) throws {
+        try admin.execute("ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS " + (refuse ? "false" : "true"), "alter")
+        if refuse {
+            try admin.run(
+                "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = $1",
+                [.text(name)]
+            )
+        }
+    }
+}
