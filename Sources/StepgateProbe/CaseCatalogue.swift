@@ -15,6 +15,7 @@ public enum CaseCatalogue {
         RefreshCases.all,
         [FreshnessCases.ssoReentry, FreshnessCases.staleSession],
         GrantCases.all,
+        NetworkCases.all,
         [TOTPCases.replay, FreshnessCases.expiredChallenge, TOTPCases.race],
         HumanCases.all,
     ]

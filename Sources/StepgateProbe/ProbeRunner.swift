@@ -40,7 +40,8 @@ public struct ProbeRunner: Sendable {
         cases.filter { options.selection.includes($0.info.id) }
     }
 
-    /// Runs every selected case and returns the report.
+    /// Runs every selected case, then the load run when the target asks for one, and returns
+    /// the report. With a `network:` section every exchange goes through the run's fault proxies.
     ///
     /// - Throws: `ProbeError` only when the run cannot start (no software authenticator could
     ///   be made); each case's own failures are in the report.
@@ -54,6 +55,7 @@ public struct ProbeRunner: Sendable {
             sleeper: sleeper,
             random: random
         )
+        defer { environment.network?.stop() }
         let started = clock.now
         let chosen = selected
         var results: [CaseResult] = []
@@ -63,7 +65,12 @@ public struct ProbeRunner: Sendable {
             results.append(result)
             progress.caseFinished(result, index: index, total: chosen.count)
         }
-        let report = ProbeReport(
+        var load: LoadReport?
+        if let plan = target.load {
+            progress.loadStarted(plan)
+            load = LoadRun(environment: environment, plan: plan).run()
+        }
+        var report = ProbeReport(
             tool: "stepgate probe \(Self.version)",
             issuer: target.issuer,
             clientID: target.client.id,
@@ -71,6 +78,7 @@ public struct ProbeRunner: Sendable {
             seconds: clock.now.timeIntervalSince(started),
             results: results
         )
+        report.load = load
         progress.runFinished(report)
         return report
     }
