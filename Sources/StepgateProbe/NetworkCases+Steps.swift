@@ -36,7 +36,12 @@ extension NetworkCases {
     }
 
     /// Fails the case when `again`, the same final answer sent once more, was taken as a new one.
-    static func requireRefusedRepeat(_ context: CaseContext, _ flow: PendingFlow, _ again: ProbeResponse, _ factor: FactorKind)
+    static func requireRefusedRepeat(
+        _ context: CaseContext,
+        _ flow: PendingFlow,
+        _ again: ProbeResponse,
+        _ factor: FactorKind
+    )
         throws
     {
         try context.require(

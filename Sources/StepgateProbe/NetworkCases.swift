@@ -128,7 +128,11 @@ public enum NetworkCases {
                 if let code = try code(after: again, of: pending.flow) {
                     let tokens = try context.redeem(pending.flow.session, code: code, pending.parameters)
                     let acr = try requireLevel(
-                        context, tokens, pending.parameters, pending.flow.session, level: try context.secondLevel()
+                        context,
+                        tokens,
+                        pending.parameters,
+                        pending.flow.session,
+                        level: try context.secondLevel()
                     )
                     context.note("the cut answer had not been acted on; sent again it gave tokens at \(acr)")
                 }

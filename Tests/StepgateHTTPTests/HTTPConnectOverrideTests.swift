@@ -43,7 +43,12 @@ import Testing
 
     @Test func send_leavesOtherHostsAlone() throws {
         let test = try TestServer { _ in .text(200, "direct") }
-        let override = HTTPConnectOverride(host: "elsewhere.invalid", port: nil, connectHost: "127.0.0.1", connectPort: 1)
+        let override = HTTPConnectOverride(
+            host: "elsewhere.invalid",
+            port: nil,
+            connectHost: "127.0.0.1",
+            connectPort: 1
+        )
         let request = HTTPClientRequest(url: test.url("/"), timeoutSeconds: 5, connectTo: [override])
 
         #expect(String(decoding: try test.client.send(request).body, as: UTF8.self) == "direct")
