@@ -2,17 +2,22 @@
 /// check, and a step-up restarted from the beginning.
 extension NetworkCases {
     /// A code issued at once at the second level to a copy of the shared session, through
-    /// `network`, with the parameters it was asked with.
-    static func steppedUpCode(_ context: CaseContext, _ network: ProbeNetwork) throws
-        -> (session: ClientSession, parameters: AuthorizationParameters, code: String, level: String)
-    {
+    /// `network`.
+    static func steppedUpCode(_ context: CaseContext, _ network: ProbeNetwork) throws -> IssuedCode {
         let level = try context.secondLevel()
         let session = try context.sharedSession(level: level, through: network)
         let parameters = try context.oidc().parameters(acr: level)
         guard case .callback(let callback, _) = try context.oidc().authorize(session, parameters) else {
-            throw CaseFailed("a session signed in at \(level) got no immediate answer from the authorization endpoint")
+            throw CaseFailed(
+                "a session signed in at \(level) got no immediate answer from the authorization endpoint"
+            )
         }
-        return (session, parameters, try context.code(callback), level)
+        return IssuedCode(
+            session: session,
+            parameters: parameters,
+            code: try context.code(callback),
+            callback: callback
+        )
     }
 
     /// A flow at the second level started in a new session through `network` (with `timeout`),
@@ -51,21 +56,6 @@ extension NetworkCases {
         )
     }
 
-    /// Fails the case unless the ID token of `tokens` says `level` or higher.
-    static func requireLevel(
-        _ context: CaseContext,
-        _ tokens: TokenSet,
-        _ parameters: AuthorizationParameters,
-        _ session: ClientSession,
-        level: String
-    ) throws -> String {
-        let identity = try context.oidc().verifyIDToken(tokens, nonce: parameters.nonce, session: session)
-        guard let rank = try context.rank(identity.acr), let expected = try context.rank(level), rank >= expected else {
-            throw CaseFailed("a token at acr \(identity.acr ?? "none") came back where \(level) was asked for")
-        }
-        return identity.acr ?? level
-    }
-
     /// A complete step-up to the second level from a new session through `network`; fails the
     /// case unless it gives tokens at that level.
     static func restart(_ context: CaseContext, _ network: ProbeNetwork) throws -> String {
@@ -73,7 +63,7 @@ extension NetworkCases {
         let session = context.session("user, restarted", through: network)
         let parameters = try context.oidc().parameters(acr: level)
         let tokens = try context.tokens(session, parameters, preference: [.webAuthn, .totp])
-        let acr = try requireLevel(context, tokens, parameters, session, level: level)
+        let acr = try context.requireLevel(tokens, parameters, session, level: level)
         context.note("a step-up restarted from the beginning gave tokens at \(acr)")
         return acr
     }
@@ -93,5 +83,22 @@ extension NetworkCases {
         var changed = plan
         changed.dropResponse = FaultPlan.DropResponse(ending: .close)
         return changed
+    }
+}
+
+extension CaseContext {
+    /// The `acr` of the ID token of `tokens` (checked against `parameters`' nonce); fails the
+    /// case unless it is `level` or higher.
+    func requireLevel(
+        _ tokens: TokenSet,
+        _ parameters: AuthorizationParameters,
+        _ session: ClientSession,
+        level: String
+    ) throws -> String {
+        let identity = try oidc().verifyIDToken(tokens, nonce: parameters.nonce, session: session)
+        guard let reached = try rank(identity.acr), let expected = try rank(level), reached >= expected else {
+            throw CaseFailed("a token at acr \(identity.acr ?? "none") came back where \(level) was asked for")
+        }
+        return identity.acr ?? level
     }
 }

@@ -127,8 +127,7 @@ public enum NetworkCases {
                 pending.answer.markAccepted()
                 if let code = try code(after: again, of: pending.flow) {
                     let tokens = try context.redeem(pending.flow.session, code: code, pending.parameters)
-                    let acr = try requireLevel(
-                        context,
+                    let acr = try context.requireLevel(
                         tokens,
                         pending.parameters,
                         pending.flow.session,
@@ -260,7 +259,12 @@ public enum NetworkCases {
         }
         let parameters = try context.parameters(answering: requirement, response, for: resource)
         let tokens = try context.tokens(session, parameters, preference: [.webAuthn, .totp])
-        let acr = try requireLevel(context, tokens, parameters, session, level: resource.expects.acr)
+        let acr = try context.requireLevel(
+            tokens,
+            parameters,
+            session,
+            level: resource.expects.acr
+        )
         let again = try context.request(resource, in: session, bearer: tokens.accessToken, note: "call with the token")
         if again.isAllowed {
             context.note("the step-up completed over the slow link at \(acr)")
