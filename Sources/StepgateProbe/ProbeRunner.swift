@@ -94,12 +94,18 @@ public struct ProbeRunner: Sendable {
             verdict = .skipped(missing)
         } else {
             let context = CaseContext(info: info, evidence: evidence, environment: environment)
+            let faultsBefore = Self.faults(environment)
             do {
                 verdict = try probeCase.run(context)
             } catch let failure as CaseFailed {
                 verdict = .failed(failure.reason)
             } catch let skip as CaseSkipped {
                 verdict = .skipped(skip.reason)
+            } catch let error as ProbeError where error.code == .transport && Self.faults(environment) > faultsBefore {
+                verdict = .skipped(
+                    "the network section's faults ended the case before it could check anything "
+                        + "(\(error.description)); the flow failed closed"
+                )
             } catch let error as ProbeError {
                 verdict = .failed(error.description)
             } catch {
@@ -114,6 +120,14 @@ public struct ProbeRunner: Sendable {
             evidence: evidence.exchanges,
             notes: evidence.notes
         )
+    }
+
+    /// Resets, stalls and dropped responses the run's fault proxies made so far; 0 without them.
+    /// A case that lost its connection to one of these failed closed, which is not a finding;
+    /// one that lost it otherwise (the target down, say) failed.
+    private static func faults(_ environment: ProbeEnvironment) -> Int {
+        guard let counters = environment.network?.counters else { return 0 }
+        return counters.resets + counters.stalls + counters.droppedResponses
     }
 
     /// Reasons and checklists pass through the redactor too: a case must not put a secret

@@ -114,6 +114,33 @@ import Testing
         #expect(server.hits.count == 1)
     }
 
+    @Test func run_aCaseEndedByThePlansResetIsSkippedNotFailed() throws {
+        let server = try Counting()
+        let port = server.server.port
+        let probeCase = ScriptedCase(Self.info) { context in
+            _ = try context.session().get("http://127.0.0.1:\(port)/resource")
+            return .passed
+        }
+
+        let report = try Self.run(try Self.target(port: port, "network: {reset_after_bytes: 0}"), probeCase)
+
+        let reason = report.results.first?.verdict.reason ?? ""
+        #expect(report.summary.skipped == 1)
+        #expect(reason.hasPrefix("the network section's faults ended the case"))
+        #expect(server.hits.count == 0)
+    }
+
+    @Test func run_aTargetThatIsDownStillFailsThroughTheProxy() throws {
+        let probeCase = ScriptedCase(Self.info) { context in
+            _ = try context.session().get("http://127.0.0.1:9/resource")
+            return .passed
+        }
+
+        let report = try Self.run(try Self.target(port: 9, "network: {latency_ms: 1}"), probeCase)
+
+        #expect(report.summary.failed == 1)
+    }
+
     @Test func run_withALoadSectionButNoPasskeyReportsTheLoadRunSkipped() throws {
         let target = try Self.target(
             port: 9,
