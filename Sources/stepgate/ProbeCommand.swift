@@ -83,11 +83,13 @@ enum ProbeCommand {
             throw UsageError("--load and --no-load exclude each other", help: help)
         }
         if let text {
+            let plan: LoadPlan
             do {
-                target?.load = try LoadPlan(argument: text)
+                plan = try LoadPlan(argument: text)
             } catch {
                 throw UsageError("--load: " + error.problems.joined(separator: "; "), help: help)
             }
+            target?.load = plan
         }
         if arguments.switches.contains("no-load") { target?.load = nil }
         if arguments.switches.contains("no-network") { target?.network = nil }
