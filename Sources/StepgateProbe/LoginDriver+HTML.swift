@@ -132,15 +132,20 @@ extension LoginDriver {
                 relyingPartyID: rpID,
                 allowCredentials: allowed
             )
-            let values = [
-                "credential_id": Base64URL.encode(assertion.credentialID),
-                "client_data": Base64URL.encode(assertion.clientDataJSON),
-                "authenticator_data": Base64URL.encode(assertion.authenticatorData),
-                "signature": Base64URL.encode(assertion.signature),
-                "user_handle": assertion.userHandle.map(Base64URL.encode) ?? "",
-            ]
+            let values = Self.webAuthnFields(assertion)
             return try Self.submit(session, form, page: page, values, note: "answer the WebAuthn step")
         }
+    }
+
+    /// The form fields of an answer to a WebAuthn step carrying `assertion`.
+    static func webAuthnFields(_ assertion: WebAuthnAnswerer.Assertion) -> [String: String] {
+        [
+            "credential_id": Base64URL.encode(assertion.credentialID),
+            "client_data": Base64URL.encode(assertion.clientDataJSON),
+            "authenticator_data": Base64URL.encode(assertion.authenticatorData),
+            "signature": Base64URL.encode(assertion.signature),
+            "user_handle": assertion.userHandle.map(Base64URL.encode) ?? "",
+        ]
     }
 
     /// Sends `form` as a browser would, with `values` replacing (or adding) fields.

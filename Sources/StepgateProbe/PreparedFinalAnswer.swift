@@ -6,6 +6,7 @@ import StepgateCrypto
 public struct PreparedFinalAnswer: Sendable {
     enum Body: Sendable {
         case json(ClientSession, url: String, JSONValue)
+        case form(ClientSession, HTMLForm, page: ProbeResponse, values: [String: String])
         case totp(PreparedTOTPAnswer, TOTPAnswerer.Code, TOTPAnswerer)
     }
 
@@ -18,6 +19,8 @@ public struct PreparedFinalAnswer: Sendable {
         switch body {
         case .json(let client, let url, let value):
             return try client.postJSON(url, value, note: "answer the WebAuthn step")
+        case .form(let client, let form, let page, let values):
+            return try LoginDriver.submit(client, form, page: page, values, note: "answer the WebAuthn step")
         case .totp(let prepared, let code, _):
             return try prepared.send(code.value)
         }
@@ -31,15 +34,14 @@ public struct PreparedFinalAnswer: Sendable {
 
 extension PendingFlow {
     /// The answer to this flow's second factor, ready to send: an assertion of the user's
-    /// registered passkey when the flow goes through the JSON API and offers WebAuthn, else a
-    /// fresh TOTP code (waiting for a new step when needed).
+    /// registered passkey when the flow offers WebAuthn, else a fresh TOTP code (waiting for a
+    /// new step when needed).
     ///
     /// - Throws: `CaseSkipped` when the user can answer neither way.
     public func prepareFinalAnswer(maxWait: Double) throws -> PreparedFinalAnswer {
-        if let api, let webAuthn = driver.user.webAuthn, webAuthn.isRegistered,
-            let answer = try prepareWebAuthn(api: api, webAuthn)
-        {
-            return answer
+        if let webAuthn = driver.user.webAuthn, webAuthn.isRegistered {
+            let prepared = try api.map { api throws(ProbeError) in try prepareWebAuthn(api: api, webAuthn) }
+            if let answer = try prepared ?? prepareWebAuthnForm(webAuthn) { return answer }
         }
         guard let totp = driver.user.totp else {
             throw CaseSkipped("the flow needs a passkey through the JSON API or a TOTP seed")
@@ -47,6 +49,26 @@ extension PendingFlow {
         let prepared = try prepareTOTP()
         let code = try totp.freshCode(maxWait: maxWait)
         return PreparedFinalAnswer(factor: .totp, body: .totp(prepared, code, totp))
+    }
+
+    private func prepareWebAuthnForm(_ webAuthn: WebAuthnAnswerer) throws(ProbeError) -> PreparedFinalAnswer? {
+        guard api == nil else { return nil }
+        var page = try session.get(location, note: "sign-in page")
+        if !page.forms.contains(where: { $0.attributes["data-webauthn"] == "get" }),
+            let choose = page.forms.first(where: { $0.field(named: "choice")?.value == FactorKind.webAuthn.rawValue })
+        {
+            page = try LoginDriver.submit(session, choose, page: page, [:], note: "pick the WebAuthn way")
+        }
+        guard let form = page.forms.first(where: { $0.attributes["data-webauthn"] == "get" }),
+            let challenge = form.attributes["data-challenge"].flatMap(Base64URL.decode),
+            let rpID = form.attributes["data-rp-id"]
+        else { return nil }
+        let allowed = (form.attributes["data-allow"] ?? "").split(separator: " ").compactMap {
+            Base64URL.decode($0)
+        }
+        let assertion = try webAuthn.assert(challenge: challenge, relyingPartyID: rpID, allowCredentials: allowed)
+        let values = LoginDriver.webAuthnFields(assertion)
+        return PreparedFinalAnswer(factor: .webAuthn, body: .form(session, form, page: page, values: values))
     }
 
     private func prepareWebAuthn(api: (url: String, flow: String), _ webAuthn: WebAuthnAnswerer)
