@@ -36,11 +36,18 @@ PROBE_PASSWORD=$(random_password)
 PROBE_TOTP_SECRET=$(random_seed)
 PROBE_SECOND_PASSWORD=$(random_password)
 PROBE_SECOND_TOTP_SECRET=$(random_seed)
+# A third user for the run over a degraded network: its TOTP steps are all unused then, so
+# registering its passkey needs no wait for a step the first run spent.
+PROBE_THIRD_PASSWORD=$(random_password)
+PROBE_THIRD_TOTP_SECRET=$(random_seed)
 export PROBE_PASSWORD PROBE_TOTP_SECRET PROBE_SECOND_PASSWORD PROBE_SECOND_TOTP_SECRET
+export PROBE_THIRD_PASSWORD PROBE_THIRD_TOTP_SECRET
 printf '%s\n' "$PROBE_PASSWORD" | "$bin" user add demo --data "$data" >/dev/null
 printf '%s\n' "$PROBE_SECOND_PASSWORD" | "$bin" user add demo2 --data "$data" >/dev/null
+printf '%s\n' "$PROBE_THIRD_PASSWORD" | "$bin" user add demo3 --data "$data" >/dev/null
 "$bin" factor add demo totp --secret "$PROBE_TOTP_SECRET" --data "$data" >/dev/null
 "$bin" factor add demo2 totp --secret "$PROBE_SECOND_TOTP_SECRET" --data "$data" >/dev/null
+"$bin" factor add demo3 totp --secret "$PROBE_THIRD_TOTP_SECRET" --data "$data" >/dev/null
 "$bin" client add probe --public --redirect-uri "$base/probe/callback" --data "$data" >/dev/null
 
 sed -e "s#localhost:8080#localhost:$nginx_port#g" -e "s#^flow_lifetime: .*#flow_lifetime: ${flow_lifetime}s#" \
@@ -109,8 +116,10 @@ fi
 echo "probe: reports and logs hold no secret"
 
 # Again over a degraded network (every exchange through the probe's fault proxy: latency and
-# jitter): the network cases and a few others, then a short load run (--load) through it too.
-cp "$work/target.yaml" "$work/target-network.yaml"
+# jitter): the network cases and a few others, then a short load run (--load) through it too,
+# as the third user.
+sed -e 's#username: demo$#username: demo3#' -e 's#PROBE_PASSWORD$#PROBE_THIRD_PASSWORD#' \
+  -e 's#PROBE_TOTP_SECRET$#PROBE_THIRD_TOTP_SECRET#' "$work/target.yaml" >"$work/target-network.yaml"
 printf 'network:\n  seed: 3\n  latency_ms: 15\n  jitter_ms: 10\n' >>"$work/target-network.yaml"
 status=0
 "$bin" probe --target "$work/target-network.yaml" --only 'network.*,stepup.happy,code.replay,acr.tampered' \
@@ -153,7 +162,8 @@ if load and load["status"] == "ran":
           f"{load['violation_count']} broken invariants")
 sys.exit(1 if problems else 0)
 PY
-for secret in "$PROBE_PASSWORD" "$PROBE_TOTP_SECRET" "$PROBE_SECOND_PASSWORD" "$PROBE_SECOND_TOTP_SECRET"; do
+for secret in "$PROBE_PASSWORD" "$PROBE_TOTP_SECRET" "$PROBE_SECOND_PASSWORD" "$PROBE_SECOND_TOTP_SECRET" \
+  "$PROBE_THIRD_PASSWORD" "$PROBE_THIRD_TOTP_SECRET"; do
   for file in "$reports/probe-network.json" "$reports/probe-network.html" "$work/probe-network.err"; do
     if grep -qF -- "$secret" "$file"; then echo "FAIL a secret reached $(basename "$file")"; exit 1; fi
   done
