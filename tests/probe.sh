@@ -124,12 +124,13 @@ printf 'network:\n  seed: 3\n  latency_ms: 15\n  jitter_ms: 10\n' >>"$work/targe
 status=0
 "$bin" probe --target "$work/target-network.yaml" --only 'network.*,stepup.happy,code.replay,acr.tampered' \
   --load 4:5s --json "$reports/probe-network.json" --html "$reports/probe-network.html" \
+  --junit "$reports/probe-network-junit.xml" \
   2>"$work/probe-network.err" || status=$?
 cat "$work/probe-network.err"
 if [ "$status" -ne 0 ]; then
   echo "probe: the run over a degraded network exited $status"; tail -20 "$work/serve.log"; exit 1
 fi
-python3 - "$reports/probe-network.json" "$reports/probe-network.html" <<'PY'
+python3 - "$reports/probe-network.json" "$reports/probe-network.html" "$reports/probe-network-junit.xml" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))
 problems = [f"{r['case']['id']}: {r['verdict']['status']} {r['verdict'].get('reason', '')}"
@@ -154,6 +155,8 @@ else:
             problems.append(f"load: no {key}")
 if "Load: complete step-ups" not in open(sys.argv[2]).read():
     problems.append("the HTML report has no load section")
+if '<testcase classname="probe.load" name="load"' not in open(sys.argv[3]).read():
+    problems.append("the JUnit report has no load test case")
 for line in problems:
     print("FAIL " + line)
 if load and load["status"] == "ran":
@@ -164,11 +167,13 @@ sys.exit(1 if problems else 0)
 PY
 for secret in "$PROBE_PASSWORD" "$PROBE_TOTP_SECRET" "$PROBE_SECOND_PASSWORD" "$PROBE_SECOND_TOTP_SECRET" \
   "$PROBE_THIRD_PASSWORD" "$PROBE_THIRD_TOTP_SECRET"; do
-  for file in "$reports/probe-network.json" "$reports/probe-network.html" "$work/probe-network.err"; do
+  for file in "$reports/probe-network.json" "$reports/probe-network.html" "$reports/probe-network-junit.xml" \
+    "$work/probe-network.err"; do
     if grep -qF -- "$secret" "$file"; then echo "FAIL a secret reached $(basename "$file")"; exit 1; fi
   done
 done
-if grep -qE 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.' "$reports/probe-network.json" "$reports/probe-network.html"; then
+if grep -qE 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.' "$reports/probe-network.json" "$reports/probe-network.html" \
+  "$reports/probe-network-junit.xml"; then
   echo "FAIL a token reached the reports of the degraded run"; exit 1
 fi
 echo "probe: the degraded run's reports hold no secret"
