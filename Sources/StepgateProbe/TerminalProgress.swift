@@ -48,7 +48,7 @@ public struct TerminalProgress: ProgressReporter {
     public func loadStarted(_ plan: LoadPlan) {
         let limit =
             switch plan.limit {
-            case .duration(let duration): "for \(duration.components.seconds) s"
+            case .duration(let duration): "for \(String(format: "%g", LoadReport.seconds(duration))) s"
             case .iterations(let count): "for \(count) step-ups each"
             }
         emit("probe: load: \(plan.users) virtual users doing complete step-ups \(limit)\n")
