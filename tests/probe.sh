@@ -38,15 +38,22 @@ PROBE_SECOND_PASSWORD=$(random_password)
 PROBE_SECOND_TOTP_SECRET=$(random_seed)
 PROBE_LOCKOUT_PASSWORD=$(random_password)
 PROBE_LOCKOUT_TOTP_SECRET=$(random_seed)
-export PROBE_PASSWORD PROBE_TOTP_SECRET PROBE_SECOND_PASSWORD PROBE_SECOND_TOTP_SECRET
 export PROBE_LOCKOUT_PASSWORD PROBE_LOCKOUT_TOTP_SECRET
+# A third user for the run over a degraded network: its TOTP steps are all unused then, so
+# registering its passkey needs no wait for a step the first run spent.
+PROBE_THIRD_PASSWORD=$(random_password)
+PROBE_THIRD_TOTP_SECRET=$(random_seed)
+export PROBE_PASSWORD PROBE_TOTP_SECRET PROBE_SECOND_PASSWORD PROBE_SECOND_TOTP_SECRET
+export PROBE_THIRD_PASSWORD PROBE_THIRD_TOTP_SECRET
 printf '%s\n' "$PROBE_PASSWORD" | "$bin" user add demo --data "$data" >/dev/null
 printf '%s\n' "$PROBE_SECOND_PASSWORD" | "$bin" user add demo2 --data "$data" >/dev/null
+printf '%s\n' "$PROBE_THIRD_PASSWORD" | "$bin" user add demo4 --data "$data" >/dev/null
 "$bin" factor add demo totp --secret "$PROBE_TOTP_SECRET" --data "$data" >/dev/null
 "$bin" factor add demo2 totp --secret "$PROBE_SECOND_TOTP_SECRET" --data "$data" >/dev/null
 # demo3: the user bruteforce.across_challenges locks out (scripts/demo.sh makes it too).
 printf '%s\n' "$PROBE_LOCKOUT_PASSWORD" | "$bin" user add demo3 --data "$data" >/dev/null
 "$bin" factor add demo3 totp --secret "$PROBE_LOCKOUT_TOTP_SECRET" --data "$data" >/dev/null
+"$bin" factor add demo4 totp --secret "$PROBE_THIRD_TOTP_SECRET" --data "$data" >/dev/null
 "$bin" client add probe --public --redirect-uri "$base/probe/callback" --data "$data" >/dev/null
 
 sed -e "s#localhost:8080#localhost:$nginx_port#g" -e "s#^flow_lifetime: .*#flow_lifetime: ${flow_lifetime}s#" \
@@ -114,3 +121,66 @@ if grep -qE 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.' "$reports/probe-report
   echo "FAIL a token reached the reports"; exit 1
 fi
 echo "probe: reports and logs hold no secret"
+
+# Again over a degraded network (every exchange through the probe's fault proxy: latency and
+# jitter): the network cases and a few others, then a short load run (--load) through it too,
+# as the third user.
+sed -e 's#username: demo$#username: demo4#' -e 's#PROBE_PASSWORD$#PROBE_THIRD_PASSWORD#' \
+  -e 's#PROBE_TOTP_SECRET$#PROBE_THIRD_TOTP_SECRET#' "$work/target.yaml" >"$work/target-network.yaml"
+printf 'network:\n  seed: 3\n  latency_ms: 15\n  jitter_ms: 10\n' >>"$work/target-network.yaml"
+status=0
+"$bin" probe --target "$work/target-network.yaml" --only 'network.*,stepup.happy,code.replay,acr.tampered' \
+  --load 4:5s --json "$reports/probe-network.json" --html "$reports/probe-network.html" \
+  --junit "$reports/probe-network-junit.xml" \
+  2>"$work/probe-network.err" || status=$?
+cat "$work/probe-network.err"
+if [ "$status" -ne 0 ]; then
+  echo "probe: the run over a degraded network exited $status"; tail -20 "$work/serve.log"; exit 1
+fi
+python3 - "$reports/probe-network.json" "$reports/probe-network.html" "$reports/probe-network-junit.xml" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+problems = [f"{r['case']['id']}: {r['verdict']['status']} {r['verdict'].get('reason', '')}"
+            for r in report["results"] if r["verdict"]["status"] != "pass"]
+ids = {r["case"]["id"] for r in report["results"]}
+for case in ["network.drop_token_response", "network.drop_stepup_answer", "network.reset_mid_request",
+             "network.latency_stepup", "network.stall_half_open"]:
+    if case not in ids:
+        problems.append(f"{case}: did not run")
+load = report.get("load")
+if not load or load["status"] != "ran":
+    problems.append(f"load: did not run: {load and load.get('reason')}")
+else:
+    if not load["through_fault_proxy"]:
+        problems.append("load: did not go through the fault proxy")
+    if load["users"] != 4 or load["successes"] < 4:
+        problems.append(f"load: {load['users']} users, {load['successes']} successful step-ups")
+    if load["violation_count"] != 0:
+        problems.append(f"load: {load['violation_count']} broken invariants: {load['violations'][:3]}")
+    for key in ["throughput", "error_rate", "latency_ms", "errors", "histogram"]:
+        if key not in load:
+            problems.append(f"load: no {key}")
+if "Load: complete step-ups" not in open(sys.argv[2]).read():
+    problems.append("the HTML report has no load section")
+if '<testcase classname="probe.load" name="load"' not in open(sys.argv[3]).read():
+    problems.append("the JUnit report has no load test case")
+for line in problems:
+    print("FAIL " + line)
+if load and load["status"] == "ran":
+    print(f"probe: over the degraded network {len(ids)} cases; load {load['successes']}/{load['samples']} step-ups, "
+          f"{load['throughput']:.1f}/s, p99 {load['latency_ms']['p99']:.0f} ms, "
+          f"{load['violation_count']} broken invariants")
+sys.exit(1 if problems else 0)
+PY
+for secret in "$PROBE_PASSWORD" "$PROBE_TOTP_SECRET" "$PROBE_SECOND_PASSWORD" "$PROBE_SECOND_TOTP_SECRET" \
+  "$PROBE_THIRD_PASSWORD" "$PROBE_THIRD_TOTP_SECRET"; do
+  for file in "$reports/probe-network.json" "$reports/probe-network.html" "$reports/probe-network-junit.xml" \
+    "$work/probe-network.err"; do
+    if grep -qF -- "$secret" "$file"; then echo "FAIL a secret reached $(basename "$file")"; exit 1; fi
+  done
+done
+if grep -qE 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.' "$reports/probe-network.json" "$reports/probe-network.html" \
+  "$reports/probe-network-junit.xml"; then
+  echo "FAIL a token reached the reports of the degraded run"; exit 1
+fi
+echo "probe: the degraded run's reports hold no secret"

@@ -18,10 +18,11 @@ public final class HTTPClient: Sendable {
     }
 }
 
-/// Owns one curl easy handle and its header list.
+/// Owns one curl easy handle and the lists curl reads during `perform` (headers, connect-to).
 private final class EasyHandle {
     private let handle: UnsafeMutableRawPointer
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var connectToList: UnsafeMutablePointer<curl_slist>?
 
     init?() {
         guard let handle = curl_easy_init() else { return nil }
@@ -29,8 +30,10 @@ private final class EasyHandle {
     }
 
     deinit {
-        curl_slist_free_all(headerList)
+        // curl keeps pointers to both lists until cleanup, so they are freed after it.
         curl_easy_cleanup(handle)
+        curl_slist_free_all(headerList)
+        curl_slist_free_all(connectToList)
     }
 
     func perform(_ request: HTTPClientRequest) throws(HTTPClientError) -> HTTPClientResponse {
@@ -100,6 +103,23 @@ private final class EasyHandle {
             headerList = appended
         }
         try check(stepgate_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList)))
+        try configureConnectTo(request.connectTo)
+    }
+
+    /// Sets `CURLOPT_CONNECT_TO` from `overrides`; the list lives as long as the handle.
+    private func configureConnectTo(_ overrides: [HTTPConnectOverride]) throws(HTTPClientError) {
+        guard !overrides.isEmpty else { return }
+        for override in overrides {
+            guard let entry = override.curlEntry else {
+                throw HTTPClientError(.invalidRequest, "connect-to entry that curl cannot read")
+            }
+            // curl_slist_append copies the string.
+            guard let appended = curl_slist_append(connectToList, entry) else {
+                throw HTTPClientError(.clientUnavailable, "curl_slist_append failed")
+            }
+            connectToList = appended
+        }
+        try check(stepgate_curl_setopt_pointer(handle, CURLOPT_CONNECT_TO, UnsafeMutableRawPointer(connectToList)))
     }
 
     private func check(_ code: CURLcode) throws(HTTPClientError) {

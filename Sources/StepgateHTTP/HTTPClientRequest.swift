@@ -12,6 +12,9 @@ public struct HTTPClientRequest: Sendable {
     /// Longest response body read; a longer one ends the transfer with `.transferFailed`.
     /// nil reads any length (for trusted servers only).
     public var maxResponseBytes: Int?
+    /// Connections for these hosts go elsewhere (`CURLOPT_CONNECT_TO`); the first that matches
+    /// wins. Empty: connect to the URL's host.
+    public var connectTo: [HTTPConnectOverride] = []
 
     public init(
         method: HTTPMethod = .get,
@@ -19,7 +22,8 @@ public struct HTTPClientRequest: Sendable {
         headers: [(String, String)] = [],
         body: [UInt8] = [],
         timeoutSeconds: Double = 10,
-        maxResponseBytes: Int? = nil
+        maxResponseBytes: Int? = nil,
+        connectTo: [HTTPConnectOverride] = []
     ) {
         self.method = method
         self.url = url
@@ -27,5 +31,6 @@ public struct HTTPClientRequest: Sendable {
         self.body = body
         self.timeoutSeconds = timeoutSeconds
         self.maxResponseBytes = maxResponseBytes
+        self.connectTo = connectTo
     }
 }

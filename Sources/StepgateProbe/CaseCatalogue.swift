@@ -18,6 +18,7 @@ public enum CaseCatalogue {
         [GrantCases.otherAction],
         WebAuthnCases.all,
         FactorCases.all,
+        NetworkCases.all,
         [TOTPCases.replay, FreshnessCases.expiredChallenge, TOTPCases.race],
         HumanCases.all,
         StaleSessionCases.all,

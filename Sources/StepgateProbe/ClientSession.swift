@@ -28,14 +28,18 @@ public final class ClientSession: Sendable {
     private let redactor: Redactor
     private let clock: any Clock
     private let timeout: Double
+    /// Where connections go instead of the URL's host (the run's fault proxies); empty: direct.
+    public let route: [HTTPConnectOverride]
 
+    /// A client with no cookies; `route` sends its connections through fault proxies.
     public convenience init(
         label: String,
         http: HTTPClient,
         evidence: EvidenceLog,
         redactor: Redactor,
         clock: any Clock,
-        timeout: Double = 10
+        timeout: Double = 10,
+        route: [HTTPConnectOverride] = []
     ) {
         self.init(
             label: label,
@@ -45,7 +49,8 @@ public final class ClientSession: Sendable {
             evidence: evidence,
             redactor: redactor,
             clock: clock,
-            timeout: timeout
+            timeout: timeout,
+            route: route
         )
     }
 
@@ -57,9 +62,11 @@ public final class ClientSession: Sendable {
         evidence: EvidenceLog,
         redactor: Redactor,
         clock: any Clock,
-        timeout: Double
+        timeout: Double,
+        route: [HTTPConnectOverride]
     ) {
         self.label = label
+        self.route = route
         self.isSharedFork = isSharedFork
         self.jar = Mutex(jar)
         self.http = http
@@ -69,8 +76,13 @@ public final class ClientSession: Sendable {
         self.timeout = timeout
     }
 
-    /// A copy with the same cookies that records into `evidence`; see `isSharedFork`.
-    public func fork(label: String? = nil, recordingInto evidence: EvidenceLog) -> ClientSession {
+    /// A copy with the same cookies that records into `evidence`, through `route` when given
+    /// (else this client's); see `isSharedFork`.
+    public func fork(
+        label: String? = nil,
+        recordingInto evidence: EvidenceLog,
+        route: [HTTPConnectOverride]? = nil
+    ) -> ClientSession {
         ClientSession(
             label: label ?? self.label,
             isSharedFork: true,
@@ -79,7 +91,8 @@ public final class ClientSession: Sendable {
             evidence: evidence,
             redactor: redactor,
             clock: clock,
-            timeout: timeout
+            timeout: timeout,
+            route: route ?? self.route
         )
     }
 
@@ -109,7 +122,8 @@ public final class ClientSession: Sendable {
             headers: fields,
             body: body,
             timeoutSeconds: timeout,
-            maxResponseBytes: 1 << 20
+            maxResponseBytes: 1 << 20,
+            connectTo: route
         )
         let started = clock.now
         let response: HTTPClientResponse

@@ -3,13 +3,16 @@ import Foundation
 /// The report as JUnit XML (`junit.xml`) for CI: one `testcase` per case, classname
 /// `probe.CATEGORY`, name the case ID; a failure carries its reason, a skip its reason, a
 /// case for a person is a skip whose output lists the checklist. Each case's output lists
-/// its exchanges (method, redacted URL, status).
+/// its exchanges (method, redacted URL, status). A load run is one more test case, `load`
+/// (classname `probe.load`), failed when it broke an invariant.
 public struct JUnitReportWriter: ReportWriter {
     public init() {}
 
     public var fileName: String { "junit.xml" }
 
     public func render(_ report: ProbeReport) throws -> [UInt8] {
+        var report = report
+        if let load = report.load { report.results.append(load.caseResult(startedAt: report.startedAt)) }
         let summary = report.summary
         let skipped = summary.skipped + summary.human
         let time = Self.seconds(report.seconds)

@@ -34,6 +34,14 @@ public struct LoadResult: Sendable, Equatable {
         public var time: Duration
         /// The operation's sentence about what broke.
         public var note: String
+
+        /// A violation seen by `user` in its `iteration`, begun at `time`.
+        public init(user: Int, iteration: Int, time: Duration, note: String) {
+            self.user = user
+            self.iteration = iteration
+            self.time = time
+            self.note = note
+        }
     }
 
     /// The most violations kept in `violations`; `violationCount` counts them all.

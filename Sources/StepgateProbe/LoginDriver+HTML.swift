@@ -126,20 +126,27 @@ extension LoginDriver {
         let allowed = (form.attributes["data-allow"] ?? "").split(separator: " ").compactMap {
             Base64URL.decode($0)
         }
-        let assertion = try webAuthn.assert(
-            challenge: challenge,
-            relyingPartyID: rpID,
-            allowCredentials: allowed,
-            options: options.assertion
-        )
-        let values = [
+        return try webAuthn.oneAtATime { () throws(ProbeError) in
+            let assertion = try webAuthn.assert(
+                challenge: challenge,
+                relyingPartyID: rpID,
+                allowCredentials: allowed,
+                options: options.assertion
+            )
+            let values = Self.webAuthnFields(assertion)
+            return try Self.submit(session, form, page: page, values, note: "answer the WebAuthn step")
+        }
+    }
+
+    /// The form fields of an answer to a WebAuthn step carrying `assertion`.
+    static func webAuthnFields(_ assertion: WebAuthnAnswerer.Assertion) -> [String: String] {
+        [
             "credential_id": Base64URL.encode(assertion.credentialID),
             "client_data": Base64URL.encode(assertion.clientDataJSON),
             "authenticator_data": Base64URL.encode(assertion.authenticatorData),
             "signature": Base64URL.encode(assertion.signature),
             "user_handle": assertion.userHandle.map(Base64URL.encode) ?? "",
         ]
-        return try Self.submit(session, form, page: page, values, note: "answer the WebAuthn step")
     }
 
     /// Sends `form` as a browser would, with `values` replacing (or adding) fields.

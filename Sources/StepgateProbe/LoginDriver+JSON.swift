@@ -117,12 +117,22 @@ extension LoginDriver {
         let allowed = (options["allowCredentials"]?.arrayValue ?? []).compactMap {
             $0["id"]?.stringValue.flatMap(Base64URL.decode)
         }
-        let assertion = try webAuthn.assert(
-            challenge: challenge,
-            relyingPartyID: rpID,
-            allowCredentials: allowed,
-            options: self.options.assertion
-        )
+        return try webAuthn.oneAtATime { () throws(ProbeError) in
+            let assertion = try webAuthn.assert(
+                challenge: challenge,
+                relyingPartyID: rpID,
+                allowCredentials: allowed,
+                options: self.options.assertion
+            )
+            let body = Self.webAuthnBody(assertion, flow: flow, ceremony: ceremony)
+            return try session.postJSON(api, body, note: "answer the WebAuthn step")
+        }
+    }
+
+    /// The JSON API's answer to a WebAuthn step carrying `assertion`.
+    static func webAuthnBody(_ assertion: WebAuthnAnswerer.Assertion, flow: String, ceremony: String)
+        -> JSONValue
+    {
         var body: [String: JSONValue] = [
             "flow": .string(flow), "step": "webauthn", "ceremony": .string(ceremony),
             "credential_id": .string(Base64URL.encode(assertion.credentialID)),
@@ -133,7 +143,7 @@ extension LoginDriver {
         if let handle = assertion.userHandle {
             body["user_handle"] = .string(Base64URL.encode(handle))
         }
-        return try session.postJSON(api, .object(body), note: "answer the WebAuthn step")
+        return .object(body)
     }
 
     /// The `choice` of the option whose `next` is `next`.

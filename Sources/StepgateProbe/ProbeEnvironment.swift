@@ -15,6 +15,9 @@ final class ProbeEnvironment: Sendable {
     let sleeper: any Sleeper
     let random: any RandomSource
     let users: [ProbeUser]
+    /// The run's fault proxies when the target file has a `network:` section; every session
+    /// goes through them.
+    let network: ProbeNetwork?
     private let client = Mutex<OIDCClient?>(nil)
     private let sessions = Mutex<[String: ClientSession]>([:])
     /// The outcome of each user's preparation (WebAuthn registration), kept so it runs once.
@@ -59,6 +62,9 @@ final class ProbeEnvironment: Sendable {
             )
         }
         self.users = users
+        self.network = try target.network.map { plan throws(ProbeError) in
+            try ProbeNetwork(target: target, plan: plan)
+        }
     }
 
     func user(_ role: ProbeUser.Role) -> ProbeUser? {
@@ -87,14 +93,22 @@ final class ProbeEnvironment: Sendable {
         return supported
     }
 
-    func newSession(_ label: String, _ evidence: EvidenceLog) -> ClientSession {
+    /// A new client recording into `evidence`, through `network` when given, else through the
+    /// run's proxies (if any); `timeout` in seconds replaces the target file's.
+    func newSession(
+        _ label: String,
+        _ evidence: EvidenceLog,
+        network: ProbeNetwork? = nil,
+        timeout: Double? = nil
+    ) -> ClientSession {
         ClientSession(
             label: label,
             http: http,
             evidence: evidence,
             redactor: redactor,
             clock: clock,
-            timeout: target.timeout
+            timeout: timeout ?? target.timeout,
+            route: (network ?? self.network)?.overrides ?? []
         )
     }
 

@@ -18,6 +18,8 @@ public struct ProbeError: Error, Sendable, Equatable, CustomStringConvertible {
         case verification
         /// A WebAuthn ceremony could not be built or was refused.
         case webAuthn
+        /// The fault proxy could not start or take a plan.
+        case network
         /// A case used the harness wrongly (a programming error in the case).
         case misuse
     }

@@ -34,6 +34,8 @@ public struct ProbeReport: Codable, Sendable {
     public var results: [CaseResult]
     /// What changed since an earlier run, when `--baseline` named one; nil otherwise.
     public var baseline: BaselineComparison?
+    /// The load run after the cases, when the target file (or `--load`) asked for one.
+    public var load: LoadReport?
 
     public init(
         tool: String,
@@ -64,12 +66,12 @@ public struct ProbeReport: Codable, Sendable {
         return summary
     }
 
-    /// Whether any case failed: the run's exit status is 1 then.
-    public var hasFailures: Bool { summary.failed > 0 }
+    /// Whether any case failed or the load run broke an invariant: the exit status is 1 then.
+    public var hasFailures: Bool { summary.failed > 0 || loadBrokeInvariants }
 
     enum CodingKeys: String, CodingKey {
         case tool, issuer, seconds, results, summary
-        case baseline
+        case baseline, load
         case clientID = "client_id"
         case startedAt = "started_at"
     }
@@ -83,6 +85,7 @@ public struct ProbeReport: Codable, Sendable {
         seconds = try container.decode(Double.self, forKey: .seconds)
         results = try container.decode([CaseResult].self, forKey: .results)
         baseline = try container.decodeIfPresent(BaselineComparison.self, forKey: .baseline)
+        load = try container.decodeIfPresent(LoadReport.self, forKey: .load)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -95,5 +98,6 @@ public struct ProbeReport: Codable, Sendable {
         try container.encode(summary, forKey: .summary)
         try container.encode(results, forKey: .results)
         try container.encodeIfPresent(baseline, forKey: .baseline)
+        try container.encodeIfPresent(load, forKey: .load)
     }
 }

@@ -40,7 +40,8 @@ public struct ProbeRunner: Sendable {
         cases.filter { options.selection.includes($0.info.id) }
     }
 
-    /// Runs every selected case and returns the report.
+    /// Runs every selected case, then the load run when the target asks for one, and returns
+    /// the report. With a `network:` section every exchange goes through the run's fault proxies.
     ///
     /// - Throws: `ProbeError` only when the run cannot start (no software authenticator could
     ///   be made); each case's own failures are in the report.
@@ -54,6 +55,7 @@ public struct ProbeRunner: Sendable {
             sleeper: sleeper,
             random: random
         )
+        defer { environment.network?.stop() }
         let started = clock.now
         let chosen = selected
         var results: [CaseResult] = []
@@ -63,7 +65,12 @@ public struct ProbeRunner: Sendable {
             results.append(result)
             progress.caseFinished(result, index: index, total: chosen.count)
         }
-        let report = ProbeReport(
+        var load: LoadReport?
+        if let plan = target.load {
+            progress.loadStarted(plan)
+            load = LoadRun(environment: environment, plan: plan).run()
+        }
+        var report = ProbeReport(
             tool: "stepgate probe \(Self.version)",
             issuer: target.issuer,
             clientID: target.client.id,
@@ -71,6 +78,7 @@ public struct ProbeRunner: Sendable {
             seconds: clock.now.timeIntervalSince(started),
             results: results
         )
+        report.load = load
         progress.runFinished(report)
         return report
     }
@@ -86,12 +94,18 @@ public struct ProbeRunner: Sendable {
             verdict = .skipped(missing)
         } else {
             let context = CaseContext(info: info, evidence: evidence, environment: environment)
+            let faultsBefore = Self.faults(environment)
             do {
                 verdict = try probeCase.run(context)
             } catch let failure as CaseFailed {
                 verdict = .failed(failure.reason)
             } catch let skip as CaseSkipped {
                 verdict = .skipped(skip.reason)
+            } catch let error as ProbeError where error.code == .transport && Self.faults(environment) > faultsBefore {
+                verdict = .skipped(
+                    "the network section's faults ended the case before it could check anything "
+                        + "(\(error.description)); the flow failed closed"
+                )
             } catch let error as ProbeError {
                 verdict = .failed(error.description)
             } catch {
@@ -106,6 +120,14 @@ public struct ProbeRunner: Sendable {
             evidence: evidence.exchanges,
             notes: evidence.notes
         )
+    }
+
+    /// Resets, stalls and dropped responses the run's fault proxies made so far; 0 without them.
+    /// A case that lost its connection to one of these failed closed, which is not a finding;
+    /// one that lost it otherwise (the target down, say) failed.
+    private static func faults(_ environment: ProbeEnvironment) -> Int {
+        guard let counters = environment.network?.counters else { return 0 }
+        return counters.resets + counters.stalls + counters.droppedResponses
     }
 
     /// Reasons and checklists pass through the redactor too: a case must not put a secret

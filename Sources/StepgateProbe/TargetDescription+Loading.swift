@@ -68,6 +68,8 @@ struct TargetReader {
         let levels = readLevels(top["levels"])
         let resources = readResources(top["resources"], levels: levels)
         let lifetime = duration(top["flow_lifetime"], "flow_lifetime")
+        let network = readNetwork(top["network"])
+        let load = readLoad(top["load"])
         let timeout = duration(top["timeout"], "timeout") ?? 10
         if timeout <= 0 || timeout > 300 {
             problem("timeout", top["timeout"], "expected 1s to 300s")
@@ -84,13 +86,15 @@ struct TargetReader {
             resources: resources,
             levels: levels,
             flowLifetime: lifetime,
-            timeout: timeout
+            timeout: timeout,
+            network: network,
+            load: load
         )
     }
 
     static let topKeys: Set<String> = [
         "issuer", "client", "ui", "user", "second_user", "lockout_user", "resources", "levels",
-        "flow_lifetime", "timeout",
+        "flow_lifetime", "timeout", "network", "load",
     ]
 
     private mutating func readClient(_ node: YAMLNode?) -> TargetDescription.Client? {

@@ -102,6 +102,12 @@ public struct TargetDescription: Sendable {
     public var flowLifetime: TimeInterval?
     /// Limit of each HTTP exchange, in seconds (default 10).
     public var timeout: TimeInterval
+    /// The faults of the `network:` section: with one, every exchange of the run goes through
+    /// a `FaultProxy` following it. Nil without the section (or with `--no-network`).
+    public var network: FaultPlan?
+    /// The `load:` section (or `--load`): virtual users doing complete step-ups after the
+    /// cases. Nil for no load run.
+    public var load: LoadPlan?
 
     /// Every secret the description holds, for the evidence redactor.
     public var secrets: [String] {

@@ -42,6 +42,16 @@ public struct TerminalProgress: ProgressReporter {
             "probe: \(summary.passed) passed, \(summary.failed) failed, \(summary.skipped) skipped, "
                 + "\(summary.human) for a person (\(String(format: "%.1f", report.seconds)) s)\n"
         )
+        for line in report.load?.summaryLines ?? [] { emit("probe: \(line)\n") }
+    }
+
+    public func loadStarted(_ plan: LoadPlan) {
+        let limit =
+            switch plan.limit {
+            case .duration(let duration): "for \(String(format: "%g", LoadReport.seconds(duration))) s"
+            case .iterations(let count): "for \(count) step-ups each"
+            }
+        emit("probe: load: \(plan.users) virtual users doing complete step-ups \(limit)\n")
     }
 
     private func emit(_ text: String) {

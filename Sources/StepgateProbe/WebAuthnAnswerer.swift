@@ -35,6 +35,8 @@ public final class WebAuthnAnswerer: Sendable {
     /// The origin client data names: the page's origin (`scheme://host[:port]`).
     public let origin: String
     private let state: Mutex<State>
+    /// Held while one assertion is made and delivered (`oneAtATime`).
+    private let ceremony = FaultLocked(())
 
     /// A new authenticator for pages on `origin`.
     public init(origin: String, random: any RandomSource) throws(ProbeError) {
@@ -54,6 +56,17 @@ public final class WebAuthnAnswerer: Sendable {
 
     /// The credential ID (raw bytes).
     public var credentialID: [UInt8] { state.withLock { $0.authenticator.credentialID } }
+
+    /// Runs `body` (make an assertion and send it) while no other thread does the same with
+    /// this authenticator.
+    ///
+    /// Its counter rises with every assertion, and a verifier refuses a counter that does not
+    /// go up (WebAuthn §7.2 step 22, a cloned authenticator). Assertions made together and
+    /// delivered out of order would be refused as clones, so a device, like a real one,
+    /// answers one ceremony at a time; under load this serialises only that one exchange.
+    public func oneAtATime<Value>(_ body: () throws(ProbeError) -> Value) throws(ProbeError) -> Value {
+        try ceremony.withLock { (_: inout Void) throws(ProbeError) in try body() }
+    }
 
     /// Records that the target accepted the registration.
     public func markRegistered() {

@@ -127,7 +127,8 @@ enum Help {
     static let probe = """
         usage: stepgate probe --target FILE [--only IDS] [--skip IDS] [--list] [--json FILE] [--junit FILE]
                               [--out DIR] [--max-wait SECONDS]
-                              [--html FILE] [--baseline FILE]
+                              [--html FILE] [--baseline FILE] [--load USERS[:DURATION]] [--no-load]
+                              [--no-network]
 
           Runs the probe's cases against the provider and resources FILE describes (YAML; see
           docs/probe.md) as a real client would, and reports what held. Progress goes to standard
@@ -143,10 +144,17 @@ enum Help {
           --html FILE         write the self-contained HTML report to FILE
           --baseline FILE     compare with an earlier JSON report: regressions, fixes, new and removed cases
           --max-wait SECONDS  longest single wait, for a TOTP step or an expiring flow (default 40)
+          --load USERS[:DURATION]
+                              after the cases, USERS virtual users do complete step-ups for DURATION
+                              (default 30s); replaces the target file's load section
+          --no-load           no load run, whatever the target file says
+          --no-network        ignore the target file's network section: no fault proxy for the run
+                              (the network.* cases still start their own)
           --help              show this help
 
-        Exit status: 0 when no case failed (skipped ones and checklists for a person included),
-        1 when a case failed (a regression since the baseline always does), 2 for a wrong command
-        line, target file or baseline.
+        Exit status: 0 when no case failed (skipped ones and checklists for a person included)
+        and the load run broke no security invariant (its errors alone do not count), 1 when a
+        case failed or an invariant broke under load (a regression since the baseline always
+        fails), 2 for a wrong command line, target file or baseline.
         """
 }

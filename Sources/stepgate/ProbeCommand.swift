@@ -12,9 +12,9 @@ enum ProbeCommand {
             raw,
             valued: [
                 "target", "only", "skip", "json", "junit", "out", "max-wait",
-                "html", "baseline",
+                "html", "baseline", "load",
             ],
-            switches: ["list"],
+            switches: ["list", "no-load", "no-network"],
             help: help
         )
         if arguments.wantsHelp { return Output.print(help) }
@@ -41,7 +41,8 @@ enum ProbeCommand {
             options.maxWait = seconds
         }
         let targetPath = try arguments.value("target", help: help)
-        let target = try targetPath.map(loadTarget)
+        var target = try targetPath.map(loadTarget)
+        try adjust(&target, arguments, help: help)
         if arguments.switches.contains("list") {
             return list(catalogue, selection, target, options)
         }
@@ -64,10 +65,34 @@ enum ProbeCommand {
             try writer.write(report, to: path)
         }
         if report.hasFailures || report.baseline?.hasRegressions == true {
-            throw ReportedFailure(lines: [
-                "probe: \(report.summary.failed) of \(report.summary.total) cases failed"
-            ])
+            var lines: [String] = []
+            if let violations = report.load?.violationCount, violations > 0 {
+                lines.append("probe: \(violations) security invariants broke under load")
+            }
+            if report.summary.failed > 0 || lines.isEmpty {
+                lines.insert("probe: \(report.summary.failed) of \(report.summary.total) cases failed", at: 0)
+            }
+            throw ReportedFailure(lines: lines)
         }
+    }
+
+    /// Applies `--load`, `--no-load` and `--no-network` to the target file's sections.
+    private static func adjust(_ target: inout TargetDescription?, _ arguments: Arguments, help: String) throws {
+        let text = try arguments.value("load", help: help)
+        if text != nil, arguments.switches.contains("no-load") {
+            throw UsageError("--load and --no-load exclude each other", help: help)
+        }
+        if let text {
+            let plan: LoadPlan
+            do {
+                plan = try LoadPlan(argument: text)
+            } catch {
+                throw UsageError("--load: " + error.problems.joined(separator: "; "), help: help)
+            }
+            target?.load = plan
+        }
+        if arguments.switches.contains("no-load") { target?.load = nil }
+        if arguments.switches.contains("no-network") { target?.network = nil }
     }
 
     /// The target file, or every problem in it (exit status 2).

@@ -78,6 +78,7 @@ FLAWS = {
     "session.csrf_stepup_form": "the sign-in form does not check its CSRF token",
     "payload.oversized": "a body over the size limit ends in 500, not 413",
     "bruteforce.across_challenges": "wrong codes are limited per flow only, not per account",
+    "network.drop_token_response": "a used code presented again within 10 s is redeemed again, as a retry",
 }
 ACTIVE_FLAWS: frozenset = frozenset()
 
@@ -323,6 +324,7 @@ class Code:
     proof: Proof
     issued: float
     used: bool = False
+    used_at: float = 0.0
     grant: str | None = None  # the grant its first redemption made, revoked on a replay
 
 
@@ -949,10 +951,17 @@ def redeem_code(values: dict) -> dict:
         # FLAW code.replay: RFC 6749 §4.1.2: a code MUST NOT be used more than once, and a
         # second use SHOULD revoke the tokens the first issued. With the flaw, a used code is
         # redeemed again (and nothing is revoked).
-        if code.used and not flawed("code.replay"):
+        # FLAW network.drop_token_response: a client whose token response was lost retries with
+        # the same code; the retry must be refused like any replay (RFC 6749 §4.1.2). With the
+        # flaw, a retry within 10 s of the first use is served again, as a well-meant cache for
+        # lost responses, which also serves whoever else presents the code.
+        retry = flawed("network.drop_token_response") and time.time() - code.used_at < 10
+        if code.used and not flawed("code.replay") and not retry:
             if code.grant:
                 STORE.revoked_grants.add(code.grant)
             raise Problem(400, "invalid_grant", "the code is not valid")
+        if not code.used:
+            code.used_at = time.time()
         code.used = True  # any presentation spends it, a refused one too
         code.grant = code.grant or new_token()
         grant = code.grant
