@@ -9,7 +9,8 @@ extension PayloadCases {
             category: "payload",
             sends:
                 "to the token endpoint every field twice (with a fresh code, the second value made up); to the "
-                + "sign-in form its hidden fields twice; to the JSON login API a number, an array, an object "
+                + "revocation and end-session endpoints a form with every field twice; to the sign-in form its "
+                + "hidden fields twice; to the JSON login API a number, an array, an object "
                 + "and null where strings are expected",
             expects:
                 "a 4xx for each (never a 5xx, a token or a code); the sign-in flow still completes afterwards",
@@ -31,6 +32,15 @@ extension PayloadCases {
                 other: context.random.token()
             )
         )
+        for (name, url) in targets.formEndpoints {
+            try targets.expectRefused(
+                context,
+                "\(name): every field twice",
+                url: url,
+                contentType: form,
+                body: MalformedBody.duplicatedForm([("token", context.random.token()), ("csrf", "x")])
+            )
+        }
         if let flow = targets.flow, let action = flow.formAction, !flow.hiddenFields.isEmpty {
             try targets.expectRefused(
                 context,

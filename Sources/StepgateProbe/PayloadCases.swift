@@ -18,8 +18,8 @@ public enum PayloadCases {
             category: "payload",
             sends:
                 "to the token endpoint a form cut inside a percent escape (with a made-up code) and a JSON body "
-                + "cut mid-way (with the real code); to the sign-in form a form cut inside a percent escape; to "
-                + "the JSON login API a JSON body cut mid-way",
+                + "cut mid-way (with the real code); a form cut inside a percent escape to the revocation and "
+                + "end-session endpoints and the sign-in form; to the JSON login API a JSON body cut mid-way",
             expects:
                 "a 4xx for each (never a 5xx, a token or a code); afterwards the code still redeems and the "
                 + "sign-in flow still completes",
@@ -49,6 +49,15 @@ public enum PayloadCases {
             contentType: json,
             body: MalformedBody.truncatedJSON(real)
         )
+        for (name, url) in targets.formEndpoints {
+            try targets.expectRefused(
+                context,
+                "\(name): a form cut inside a percent escape",
+                url: url,
+                contentType: form,
+                body: MalformedBody.truncatedForm([("token", context.random.token()), ("csrf", "a b")])
+            )
+        }
         if let flow = targets.flow, let action = flow.formAction {
             try targets.expectRefused(
                 context,

@@ -22,6 +22,9 @@ public struct PayloadTargets: Sendable {
     /// A code issued at once to the shared session, not redeemed yet.
     public let code: IssuedCode
     public let flow: Flow?
+    /// The other endpoints that take a form, by name: discovery's `revocation_endpoint` and
+    /// `end_session_endpoint` (OIDC RP-Initiated Logout §2, which may be POSTed a form).
+    public let formEndpoints: [(String, String)]
 
     /// Issues a code and starts a flow at the lowest level. The flow is nil when the
     /// authorization request does not lead to a sign-in page on the provider.
@@ -32,7 +35,12 @@ public struct PayloadTargets: Sendable {
         let parameters = oidc.parameters(acr: try context.lowestLevel())
         guard case .login(let location) = try oidc.authorize(session, parameters) else {
             context.note("the authorization request led to no sign-in page: no flow was tried")
-            return PayloadTargets(tokenEndpoint: oidc.metadata.tokenEndpoint, code: code, flow: nil)
+            return PayloadTargets(
+                tokenEndpoint: oidc.metadata.tokenEndpoint,
+                code: code,
+                flow: nil,
+                formEndpoints: formEndpoints(oidc.metadata)
+            )
         }
         let page = try session.get(location, note: "the sign-in page")
         let form = page.forms.first { $0.method == "POST" }
@@ -56,7 +64,23 @@ public struct PayloadTargets: Sendable {
             api: api,
             flowID: flowID
         )
-        return PayloadTargets(tokenEndpoint: oidc.metadata.tokenEndpoint, code: code, flow: flow)
+        return PayloadTargets(
+            tokenEndpoint: oidc.metadata.tokenEndpoint,
+            code: code,
+            flow: flow,
+            formEndpoints: formEndpoints(oidc.metadata)
+        )
+    }
+
+    private static func formEndpoints(_ metadata: ProviderMetadata) -> [(String, String)] {
+        var endpoints: [(String, String)] = []
+        if let revocation = metadata.revocationEndpoint {
+            endpoints.append(("revocation endpoint", revocation))
+        }
+        if let endSession = metadata.document["end_session_endpoint"]?.stringValue {
+            endpoints.append(("end-session endpoint", endSession))
+        }
+        return endpoints
     }
 
     /// The token request fields that redeem `code` (the client's own fields included).
@@ -85,7 +109,9 @@ public struct PayloadTargets: Sendable {
         closeAllowed: Bool = false
     ) throws {
         var all = headers
-        if let contentType { all.append(("Content-Type", contentType)) }
+        // An empty value sends no Content-Type at all: libcurl would otherwise add its default
+        // (application/x-www-form-urlencoded) to every POST with a body.
+        all.append(("Content-Type", contentType ?? ""))
         let answer = try Self.send(
             session ?? context.session("client"),
             url: url,
