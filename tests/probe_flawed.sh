@@ -143,7 +143,7 @@ for id in stepup.happy stepup.challenge_shape code.race pkce.missing pkce.plain 
   redirect_uri.open_redirect session.state_swap session.flow_hijack acr.several_unknown \
   refresh.revoked stepup.sso_reentry totp.race jwt.alg_confusion jwt.unknown_kid jwt.wrong_audience \
   jwt.wrong_issuer jwt.expired jwt.not_yet_valid jwt.bad_signature token.replay_after_revoke \
-  payload.truncated payload.bad_base64 payload.wrong_types payload.wrong_content_type; do
+  payload.truncated payload.bad_base64 payload.wrong_types payload.wrong_content_type payload.deep_nesting; do
   if grep -qx -- "$id" "$work/cases"; then control_ids+=",$id"; fi
 done
 if start_target control none && probe control "$control_ids"; then

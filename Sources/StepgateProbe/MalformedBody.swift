@@ -51,6 +51,20 @@ public enum MalformedBody {
         return open + [UInt8](repeating: UInt8(ascii: "a"), count: fill) + close
     }
 
+    /// A JSON body nested `depth` levels deep (`depth` bytes of `[` or `{"a":`, then the
+    /// closers): valid JSON, small enough for any body limit, deep enough to exhaust the stack
+    /// of a recursive parser without a depth limit.
+    public static func deeplyNestedJSON(depth: Int = 10_000, objects: Bool = false) -> [UInt8] {
+        let open = Array((objects ? "{\"a\":" : "[").utf8)
+        let close = Array((objects ? "}" : "]").utf8)
+        var body: [UInt8] = []
+        body.reserveCapacity(depth * (open.count + close.count) + 1)
+        for _ in 0..<depth { body += open }
+        body += Array("1".utf8)
+        for _ in 0..<depth { body += close }
+        return body
+    }
+
     /// Base64url texts that are not canonical unpadded base64url (RFC 7515 §2), with a label
     /// each: characters outside the alphabet, `=` padding, the standard alphabet's `+` and
     /// `/`, and a length that no byte string encodes to (1 modulo 4).

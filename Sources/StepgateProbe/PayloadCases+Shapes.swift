@@ -115,7 +115,8 @@ extension PayloadCases {
             )
         }
         let padding = String(repeating: "a", count: MalformedBody.oversizedHeaderLength)
-        let headerTargets = [("token endpoint", targets.tokenEndpoint)]
+        let headerTargets =
+            [("token endpoint", targets.tokenEndpoint)]
             + context.target.resources.map { ($0.name, $0.url) }
         for (name, url) in headerTargets {
             try targets.expectRefused(

@@ -5,7 +5,7 @@ import StepgateCrypto
 /// pending before (a code, a sign-in flow) must still work afterwards.
 public enum PayloadCases {
     public static let all: [any ProbeCase] = [
-        truncated, badBase64, wrongTypes, oversized, wrongContentType,
+        truncated, badBase64, wrongTypes, oversized, wrongContentType, deepNesting,
     ]
 
     static let form = "application/x-www-form-urlencoded"

@@ -31,6 +31,14 @@ import Testing
         #expect((try? JSONValue.parse(json)) != nil)
     }
 
+    @Test func deeplyNestedJSON_isBalancedAndDeep() {
+        let arrays = String(decoding: MalformedBody.deeplyNestedJSON(depth: 3), as: UTF8.self)
+        #expect(arrays == "[[[1]]]")
+        let objects = String(decoding: MalformedBody.deeplyNestedJSON(depth: 2, objects: true), as: UTF8.self)
+        #expect(objects == #"{"a":{"a":1}}"#)
+        #expect(MalformedBody.deeplyNestedJSON().count == 20_001)
+    }
+
     @Test func jwt_hasOneBadSegment() {
         for segment in 0..<3 {
             for (_, text) in MalformedBody.badBase64URL {
