@@ -171,7 +171,11 @@ for flaw in "${missing[@]}"; do
 done
 # These flaws' cases exist now: the runs above must have caught them by name.
 for flaw in jwt.alg_none payload.oversized; do
-  if printf '%s\n' "${present[@]}" | grep -qx -- "$flaw"; then ok "$flaw has its case"; else fail "$flaw has no case"; fi
+  if printf '%s\n' "${present[@]}" | grep -qx -- "$flaw"; then
+    ok "$flaw has its case"
+  else
+    fail "$flaw has no case"
+  fi
 done
 stop_target
 
