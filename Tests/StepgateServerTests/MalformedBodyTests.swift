@@ -58,4 +58,20 @@ import Testing
         )
         #expect(response.status == 400)
     }
+
+    @Test(arguments: ["/demo?acr=%zz", "/demo/callback?code=%2", "/demo/callback?state=a&code=%"])
+    func demo_malformedQuery_answers400(_ target: String) throws {
+        let harness = try Harness { $0.demo = true }
+        var browser = harness.browser()
+        #expect(browser.send(.get, target).status == 400)
+    }
+
+    @Test(arguments: [HTTPFormError.Code.invalidPercentEncoding, .duplicateField, .unsupportedContentType])
+    func funnel_formError_answers400InvalidRequest(_ code: HTTPFormError.Code) throws {
+        let harness = try Harness()
+        let request = HTTPRequest(method: .post, path: "/any", headers: HTTPHeaders([]), body: [], requestID: "test")
+        let response = harness.provider.funnel(request) { throw HTTPFormError(code) }
+        #expect(response.status == 400)
+        #expect(response.jsonBody?["error"] == "invalid_request")
+    }
 }
