@@ -13,7 +13,7 @@ public enum CaseCatalogue {
         SessionCases.all,
         ACRCases.all,
         RefreshCases.all,
-        JWTCases.all + PayloadCases.all,
+        JWTCases.all + TokenCases.all + PayloadCases.all,
         [FreshnessCases.ssoReentry, FreshnessCases.staleSession],
         GrantCases.all,
         [TOTPCases.replay, FreshnessCases.expiredChallenge, TOTPCases.race],

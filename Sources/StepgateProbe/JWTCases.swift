@@ -6,7 +6,7 @@ import StepgateCrypto
 public enum JWTCases {
     public static let all: [any ProbeCase] = [
         algNone, algConfusion, unknownKID, wrongAudience, wrongIssuer, expired, notYetValid,
-        badSignature, TokenCases.replayAfterRevoke,
+        badSignature,
     ]
 
     /// A host no one can own (RFC 6761 §6.4), for claims and key URLs that must not matter.

@@ -1,5 +1,7 @@
 /// Tokens after revocation: what the provider revoked, no resource and no refresh may accept.
 public enum TokenCases {
+    public static let all: [any ProbeCase] = [replayAfterRevoke]
+
     public static let replayAfterRevoke = ScriptedCase(
         CaseInfo(
             id: "token.replay_after_revoke",
