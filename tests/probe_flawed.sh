@@ -5,9 +5,9 @@
 #      cases (a probe case that fails a correct provider is a bug too);
 #   2. all flaws at once: each planted flaw's case fails, by name;
 #   3. flaw by flaw: the target with that flaw alone, and its case fails.
-# A flaw whose case this probe does not have yet is reported as skipped, and checked on the
-# target directly (the flaw is live, the control refuses). Each run gets a fresh target (a used
-# TOTP step stays used). No secret may reach the reports, the probe's output or the target's log.
+# A flaw whose case this probe does not have yet is reported as skipped. Each run gets a fresh
+# target (a used TOTP step stays used). No secret may reach the reports, the probe's output or
+# the target's log.
 # KEEP_WORK=1 keeps the work directory (target files, reports, logs) to look at afterwards.
 # Usage: tests/probe_flawed.sh PATH_TO_STEPGATE
 set -uo pipefail
@@ -148,7 +148,10 @@ case_ids=$(printf '%s\n' "${present[@]%%:*}" | sort -u | paste -sd,)
 control_ids=$case_ids
 for id in stepup.happy stepup.challenge_shape code.race pkce.missing pkce.plain \
   redirect_uri.open_redirect session.state_swap session.flow_hijack acr.several_unknown \
-  refresh.revoked stepup.sso_reentry totp.race factor.same_twice; do
+  refresh.revoked stepup.sso_reentry totp.race jwt.alg_confusion jwt.unknown_kid jwt.wrong_audience \
+  jwt.wrong_issuer jwt.expired jwt.not_yet_valid jwt.bad_signature token.replay_after_revoke \
+  payload.truncated payload.bad_base64 payload.wrong_types payload.wrong_content_type payload.deep_nesting \
+  factor.same_twice; do
   if grep -qx -- "$id" "$work/cases"; then control_ids+=",$id"; fi
 done
 if start_target control none && probe control "$control_ids"; then
@@ -175,47 +178,19 @@ for flaw in "${present[@]}"; do
   fi
 done
 
-# Flaws whose case this probe does not have yet: reported, and the target's side checked.
-# target_check NAME FLAWS: sets `status` to what a target with FLAWS answers the request that
-# flaw NAME is about (run in this shell, so that stop_target knows the target).
-target_check() {
-  status="none"
-  start_target "check" "$2" || return 1
-  case "$1" in
-    jwt.alg_none)
-      # An unsigned access token with every other claim right, at the level the resource needs.
-      python3 - "$base" >"$work/forged" <<'PY'
-import base64, json, secrets, sys, time
-def part(value): return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
-now = int(time.time())
-claims = {"iss": sys.argv[1], "aud": "flawed-target-api", "sub": "sub-forged", "acr": "aal2",
-          "auth_time": now, "iat": now, "exp": now + 60, "jti": secrets.token_urlsafe(8)}
-print(part({"alg": "none", "typ": "at+jwt"}) + "." + part(claims) + ".")
-PY
-      local header="Authorization: Bearer $(cat "$work/forged")"
-      status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "$header" \
-        "$base/api/transfer?amount=1&payee=Mallory")
-      ;;
-    payload.oversized)
-      head -c 2000000 /dev/zero | tr '\0' 'a' >"$work/huge"
-      status=$(curl -s -o /dev/null -w '%{http_code}' --data-binary @"$work/huge" \
-        -H 'Content-Type: application/x-www-form-urlencoded' "$base/token")
-      ;;
-  esac
-}
-expect_status() { # expect_status LABEL WANTED: `status` is WANTED
-  if [ "$status" = "$2" ]; then ok "$1: $status"; else fail "$1: $status, expected $2"; fi
-}
-declare -A live_status=([jwt.alg_none]=200 [payload.oversized]=500)
-declare -A correct_status=([jwt.alg_none]=401 [payload.oversized]=413)
+# Flaws whose case this probe does not have yet: reported as skipped. Every flaw planted so
+# far has its case, so the list is empty; a flaw added before its case shows up here.
 for flaw in "${missing[@]}"; do
   skipped=$((skipped + 1))
   echo "skip $flaw: this probe has no case ${flaw%%:*} yet"
-  [ -n "${live_status[$flaw]:-}" ] || continue
-  target_check "$flaw" "$flaw"
-  expect_status "target: with $flaw" "${live_status[$flaw]}"
-  target_check "$flaw" none
-  expect_status "target: without $flaw" "${correct_status[$flaw]}"
+done
+# These flaws' cases exist now: the runs above must have caught them by name.
+for flaw in jwt.alg_none payload.oversized; do
+  if printf '%s\n' "${present[@]}" | grep -qx -- "$flaw"; then
+    ok "$flaw has its case"
+  else
+    fail "$flaw has no case"
+  fi
 done
 stop_target
 

@@ -13,6 +13,7 @@ public enum CaseCatalogue {
         SessionCases.all,
         ACRCases.all,
         RefreshCases.all,
+        JWTCases.all + TokenCases.all + PayloadCases.all,
         [FreshnessCases.ssoReentry, FreshnessCases.staleSession],
         GrantCases.all,
         [GrantCases.otherAction],

@@ -11,7 +11,7 @@ extension Provider {
     private var demoRedirectURI: String { configuration.issuer + "/demo/callback" }
 
     func demoStart(_ request: HTTPRequest) throws -> HTTPResponse {
-        let query = try request.parseQuery()
+        guard let query = try? request.parseQuery() else { return errorPage(400, "The request is malformed.") }
         guard let level = (try? query.single("acr")) ?? nil else {
             let body = """
                 <p>A pretend bank that uses Stepgate. Viewing the balance needs a password
@@ -52,7 +52,7 @@ extension Provider {
     }
 
     func demoCallback(_ request: HTTPRequest) throws -> HTTPResponse {
-        let query = try request.parseQuery()
+        guard let query = try? request.parseQuery() else { return errorPage(400, "The request is malformed.") }
         if let error = (try? query.single("error")) ?? nil {
             return errorPage(400, "The provider answered: \(error).")
         }

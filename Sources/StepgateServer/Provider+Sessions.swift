@@ -119,11 +119,14 @@ extension Provider {
 
     /// Ends the session (CSRF-protected) and clears its cookie.
     func logout(_ request: HTTPRequest) throws -> HTTPResponse {
-        let form = try request.formBody()
+        // A body that is not a form, or repeats a field, is the client's fault: 400, never 500.
+        guard let form = try? request.formBody(), let csrf = try? form.single("csrf") else {
+            return .html(400, HTML.page(title: "Sign out", body: "<p class=\"error\">The request is malformed.</p>"))
+        }
         guard let session = try loadSession(request) else {
             return .html(200, HTML.page(title: "Signed out", body: "<p>You are not signed in.</p>"))
         }
-        guard isValidCSRF(try form.single("csrf"), session: session, scope: "logout") else {
+        guard isValidCSRF(csrf, session: session, scope: "logout") else {
             return .html(400, HTML.page(title: "Sign out", body: "<p class=\"error\">This form has expired.</p>"))
         }
         try store.deleteSession(idHash: session.idHash)

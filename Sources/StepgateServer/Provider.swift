@@ -183,13 +183,21 @@ public final class Provider: Sendable {
 
     /// The one place errors become responses (STYLE.md §6).
     ///
-    /// Protocol errors carry their fixed public code; a store that is down answers 503, never a
-    /// 4xx; anything else is a generic 500 logged at `error` with the request ID.
+    /// Protocol errors carry their fixed public code; a form or query that does not parse is the
+    /// client's fault (400 `invalid_request`), wherever a handler let it through; a store that is
+    /// down answers 503, never a 4xx; anything else is a generic 500 logged at `error` with the
+    /// request ID.
     func funnel(_ request: HTTPRequest, _ body: () throws -> HTTPResponse) -> HTTPResponse {
         do {
             return try body()
         } catch let error as OAuthError {
             return oauthErrorResponse(error, request: request)
+        } catch let error as HTTPFormError {
+            logger.info(
+                "request rejected",
+                [LogKey.requestID: request.requestID, LogKey.route: request.path, LogKey.reason: error.code.rawValue]
+            )
+            return .json(400, JSONValue.object(["error": "invalid_request"]).serialized())
         } catch let error as StoreError {
             logger.error(
                 "store failed",

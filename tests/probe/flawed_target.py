@@ -50,6 +50,7 @@ import hmac
 import html
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -79,6 +80,14 @@ FLAWS = {
     "payload.oversized": "a body over the size limit ends in 500, not 413",
     "bruteforce.across_challenges": "wrong codes are limited per flow only, not per account",
     "network.drop_token_response": "a used code presented again within 10 s is redeemed again, as a retry",
+    "jwt.alg_confusion": "HS256 tokens MACed with the public key's PEM are accepted",
+    "jwt.unknown_kid": "a key embedded in the token's header (jwk) is trusted",
+    "jwt.bad_signature": "a signature of the right length is not checked",
+    "jwt.wrong_audience": "the resource takes any token the provider signed: typ and aud unchecked",
+    "token.replay_after_revoke": "a revoked access token is still accepted by the resource",
+    "payload.truncated": "a form cut inside a percent escape ends in 500, not 400",
+    "payload.wrong_types": "a repeated form field is not refused: the first value wins",
+    "payload.wrong_content_type": "a body is read as a form whatever its content type",
 }
 ACTIVE_FLAWS: frozenset = frozenset()
 
@@ -190,12 +199,16 @@ class ES256Key:
         return der_signature_to_jose(der)
 
     def verify(self, data: bytes, signature: bytes) -> bool:
+        return self.verify_with(self.public_path, "PEM", data, signature)
+
+    def verify_with(self, public_path: str, form: str, data: bytes, signature: bytes) -> bool:
+        """Whether `signature` (JOSE r || s) over `data` verifies under the key in the file."""
         if len(signature) != 64:
             return False
         with tempfile.NamedTemporaryFile(dir=self.directory, suffix=".sig") as file:
             file.write(jose_signature_to_der(signature))
             file.flush()
-            command = ["openssl", "dgst", "-sha256", "-verify", self.public_path]
+            command = ["openssl", "dgst", "-sha256", "-verify", public_path, "-keyform", form]
             result = subprocess.run(
                 command + ["-signature", file.name],
                 input=data,
@@ -203,6 +216,25 @@ class ES256Key:
                 check=False,
             )
         return result.returncode == 0
+
+    def verify_with_jwk(self, jwk: dict, data: bytes, signature: bytes) -> bool:
+        """Whether `signature` verifies under the P-256 JWK `jwk` (its SubjectPublicKeyInfo
+        is written to a file for openssl); False for anything that is not such a key."""
+        try:
+            point = b"\x04" + b64url_decode(jwk.get("x", "")) + b64url_decode(jwk.get("y", ""))
+        except (ValueError, AttributeError):
+            return False
+        if len(point) != 65:
+            return False
+        prefix = bytes.fromhex("3059301306072a8648ce3d020106082a8648ce3d030107034200")
+        with tempfile.NamedTemporaryFile(dir=self.directory, suffix=".der") as file:
+            file.write(prefix + point)
+            file.flush()
+            return self.verify_with(file.name, "DER", data, signature)
+
+    def public_pem(self) -> bytes:
+        with open(self.public_path, "rb") as file:
+            return file.read()
 
     def remove(self) -> None:
         shutil.rmtree(self.directory, ignore_errors=True)
@@ -243,9 +275,26 @@ def decode_jwt(token: str, typ: str) -> dict | None:
     # skips the signature check and its claims are believed (every other check still applies).
     if flawed("jwt.alg_none") and header.get("alg") == "none":
         return claims
+    signing_input = (parts[0] + "." + parts[1]).encode("ascii")
+    # FLAW jwt.alg_confusion: RFC 8725 §2.1 and §3.1: the key decides the algorithm. With the
+    # flaw, alg HS256 is honoured with the public key's PEM bytes as the HMAC secret, which
+    # anyone can read from /jwks.
+    if flawed("jwt.alg_confusion") and header.get("alg") == "HS256":
+        mac = hmac.new(KEY.public_pem(), signing_input, hashlib.sha256).digest()
+        return claims if hmac.compare_digest(mac, signature) else None
+    # FLAW jwt.unknown_kid: RFC 8725 §3.10, RFC 7515 §4.1.3: keys come from the issuer's JWKS,
+    # never from the token. With the flaw, a key embedded in the header (jwk) is trusted.
+    if flawed("jwt.unknown_kid") and isinstance(header.get("jwk"), dict):
+        embedded = header["jwk"]
+        valid = header.get("alg") == "ES256"
+        return claims if valid and KEY.verify_with_jwk(embedded, signing_input, signature) else None
     if header.get("alg") != "ES256" or header.get("kid") != KEY.kid or header.get("typ") != typ:
         return None
-    if "crit" in header or not KEY.verify((parts[0] + "." + parts[1]).encode("ascii"), signature):
+    # FLAW jwt.bad_signature: RFC 7515 §5.2 step 8: the signature must verify. With the flaw,
+    # a signature of the right length (64 bytes) is taken without checking its value.
+    if flawed("jwt.bad_signature") and len(signature) == 64 and "crit" not in header:
+        return claims
+    if "crit" in header or not KEY.verify(signing_input, signature):
         return None
     return claims
 
@@ -509,7 +558,11 @@ class Handler(BaseHTTPRequestHandler):
         """The urlencoded body as single values; repeated or undecodable parameters are refused."""
         body = self.read_body()
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if content_type != "application/x-www-form-urlencoded":
+        # FLAW payload.wrong_content_type: RFC 6749 §3.2: the token request is a form. With the
+        # flaw, any body is read as a form whatever its content type (or none).
+        if content_type != "application/x-www-form-urlencoded" and not flawed(
+            "payload.wrong_content_type"
+        ):
             expected = "expected an application/x-www-form-urlencoded body"
             raise Problem(400, "invalid_request", expected)
         try:
@@ -884,6 +937,13 @@ def check_budget(user: User) -> None:
 
 
 def single_values(text: str, where: str) -> dict:
+    # A "%" not followed by two hex digits is malformed (RFC 3986 §2.1); Python would keep it.
+    if re.search(r"%(?![0-9A-Fa-f]{2})", text):
+        # FLAW payload.truncated: a malformed request is the client's fault: 400, not 500. With
+        # the flaw, a body cut inside a percent escape raises an error no handler maps.
+        if flawed("payload.truncated") and where == "body":
+            raise ValueError("incomplete percent escape")
+        raise Problem(400, "invalid_request", f"the {where} is not valid")
     try:
         pairs = urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict")
     except (UnicodeDecodeError, ValueError):
@@ -891,6 +951,10 @@ def single_values(text: str, where: str) -> dict:
     values: dict = {}
     for name, value in pairs:
         if name in values:  # RFC 6749 §3.1, §3.2: parameters MUST NOT be repeated
+            # FLAW payload.wrong_types: with the flaw, a repeated body field is not refused and
+            # its first value wins.
+            if flawed("payload.wrong_types") and where == "body":
+                continue
             raise Problem(400, "invalid_request", f"{name} is repeated")
         values[name] = value
     return values
@@ -1040,13 +1104,19 @@ def verify_access_token(token: str) -> dict | None:
     """The claims of a valid access token (RFC 9068 §4): signature, typ, iss, aud, exp, iat,
     and neither it nor its grant revoked; None otherwise."""
     claims = decode_jwt(token, "at+jwt")
+    # FLAW jwt.wrong_audience: RFC 9068 §4 and OIDC Core §3.1.3.7: an access token has typ
+    # at+jwt and the resource's audience; an ID token is for the client. With the flaw, any token
+    # the provider signed is taken (the ID token included), whatever its typ and aud.
+    any_audience = flawed("jwt.wrong_audience")
+    if claims is None and any_audience:
+        claims = decode_jwt(token, "JWT")
     if claims is None:
         return None
     now = time.time()
     audience = claims.get("aud")
     audiences = audience if isinstance(audience, list) else [audience]
     expiry, issued = claims.get("exp"), claims.get("iat")
-    if claims.get("iss") != ISSUER or RESOURCE_AUDIENCE not in audiences:
+    if claims.get("iss") != ISSUER or (RESOURCE_AUDIENCE not in audiences and not any_audience):
         return None
     if not isinstance(expiry, int) or expiry <= now:
         return None
@@ -1057,7 +1127,10 @@ def verify_access_token(token: str) -> dict | None:
     with STORE.lock:
         token_id = claims.get("jti")
         grant = STORE.access_grants.get(token_id)
-        if token_id in STORE.revoked_token_ids or grant in STORE.revoked_grants:
+        # FLAW token.replay_after_revoke: RFC 7009 §2.2: a revoked token must not be usable. With
+        # the flaw, the resource checks the grant but not the revoked access token IDs.
+        revoked = token_id in STORE.revoked_token_ids and not flawed("token.replay_after_revoke")
+        if revoked or grant in STORE.revoked_grants:
             return None
     return claims
 
