@@ -40,6 +40,9 @@ extension Provider {
         guard let address = forwarded.clientIP.flatMap({ IPAddress($0) }) else {
             return decisionProblem(request, reason: "client_address")
         }
+        if let refusal = try decideRefusal(address, requestID: request.requestID) {
+            return rateLimitedResponse(refusal, .json)
+        }
         let now = clock.now
         let cookies = request.cookies
         let deviceIDHash = deviceIDHash(cookies)

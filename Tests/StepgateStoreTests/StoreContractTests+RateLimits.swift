@@ -13,7 +13,11 @@ extension StoreContractTests {
         let fixture = try StoreFixture(kind)
 
         let counts = try (0..<3).map { _ in
-            try fixture.store.countRateLimitHit(keyHash: Self.rateKey, windowStart: Sample.now, windowEnd: Sample.at(60))
+            try fixture.store.countRateLimitHit(
+                keyHash: Self.rateKey,
+                windowStart: Sample.now,
+                windowEnd: Sample.at(60)
+            )
         }
 
         #expect(counts == [1, 2, 3])
@@ -27,7 +31,11 @@ extension StoreContractTests {
             _ = try store.countRateLimitHit(keyHash: Self.rateKey, windowStart: Sample.now, windowEnd: Sample.at(60))
         }
 
-        let next = try store.countRateLimitHit(keyHash: Self.rateKey, windowStart: Sample.at(60), windowEnd: Sample.at(120))
+        let next = try store.countRateLimitHit(
+            keyHash: Self.rateKey,
+            windowStart: Sample.at(60),
+            windowEnd: Sample.at(120)
+        )
 
         #expect(next == 1)
         #expect(
