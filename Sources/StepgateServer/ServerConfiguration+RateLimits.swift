@@ -54,15 +54,8 @@ extension ConfigReader {
         window(prefix + ".window", into: &limit.window)
     }
 
-    /// A window: a whole number of seconds from 1 s to 1 day.
+    /// A window: a duration of whole seconds (`DurationText` has no fractions), at most 1 day.
     private mutating func window(_ key: String, into target: inout TimeInterval) {
-        var seconds = target
-        duration(key, maximum: 86_400, into: &seconds)
-        guard seconds != target else { return }
-        guard seconds >= 1, seconds == seconds.rounded(.down) else {
-            problems.append("\(key): expected a whole number of seconds, at least 1")
-            return
-        }
-        target = seconds
+        duration(key, maximum: 86_400, into: &target)
     }
 }
