@@ -71,6 +71,31 @@ if ! python3 "$root/tests/forward_auth/bank_flow.py" "$base" "$secret_alice" "$s
   echo "--- nginx error log"; tail -20 "$work/nginx-error.log" 2>/dev/null || true
   exit 1
 fi
+# A burst against /token from one client address meets the default per-address limit (300 a
+# minute, docs/configuration.md): 601 requests span at most two windows, so one is refused with
+# 429, Retry-After and an OAuth error. The address is one no other request here used.
+if ! python3 - "127.0.0.1" "$stepgate_port" <<'PY'
+import http.client, json, sys
+connection = http.client.HTTPConnection(sys.argv[1], int(sys.argv[2]), timeout=10)
+for count in range(1, 602):
+    connection.request("POST", "/token", body="grant_type=authorization_code&client_id=nobody",
+                       headers={"Content-Type": "application/x-www-form-urlencoded", "X-Real-IP": "192.0.2.55"})
+    response = connection.getresponse()
+    body = response.read()
+    if response.status == 429:
+        retry = int(response.getheader("Retry-After", "0"))
+        error = json.loads(body).get("error")
+        if not 1 <= retry <= 60 or error != "slow_down":
+            sys.exit(f"429 with Retry-After {retry} and error {error}")
+        print(f"forward-auth: burst against /token refused at request {count} (Retry-After {retry} s)")
+        sys.exit(0)
+    if response.status != 401:
+        sys.exit(f"request {count} answered {response.status}")
+sys.exit("601 requests and no 429")
+PY
+then
+  echo "FAIL the /token burst"; exit 1
+fi
 # No secret reached the log: the passwords, the TOTP seeds, the database password.
 for secret in "$password" "$secret_alice" "$secret_bob" $db_password; do
   if grep -qF "$secret" "$work/serve.log"; then echo "FAIL a secret reached the server log"; exit 1; fi

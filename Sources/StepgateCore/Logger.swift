@@ -55,6 +55,10 @@ public enum LogKey {
     public static let channel = "message.channel"
     public static let purpose = "message.purpose"
     public static let attempt = "message.attempt"
+    /// What a rate limit counts: `ip`, `account` or `decide`.
+    public static let rateLimitScope = "rate_limit.scope"
+    /// A short keyed fingerprint of a rate-limit key; never the address or the name.
+    public static let rateLimitKey = "rate_limit.key"
 }
 
 /// One log entry: a fixed phrase and its structured data.

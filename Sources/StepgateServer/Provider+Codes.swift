@@ -26,6 +26,9 @@ extension Provider {
             audit(.stepUpThrottled, context, requestID: requestID, [AuditKey.subject: userID])
             return .rejected(.throttled(retryAfter: retry))
         }
+        if let refusal = try accountRefusal(userID, requestID: requestID) {
+            return .rejected(.rateLimited(retryAfter: refusal.retryAfter))
+        }
         let last = try store.lastOneTimeCodeSent(sessionIDHash: context.session.idHash, factorID: factorID)
         let recent = try store.oneTimeCodesSent(factorID: factorID, since: now.addingTimeInterval(-3600))
         guard last.map({ now.timeIntervalSince($0) >= configuration.otpResendInterval }) ?? true,

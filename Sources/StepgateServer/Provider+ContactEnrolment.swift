@@ -15,6 +15,9 @@ extension Provider {
             guard notifier.supports(.sms), number.utf8.count <= 16, OutgoingMessage.isE164(number) else {
                 return errorPage(400, "Enter the number with its country code, such as +44 7700 900123.")
             }
+            if let refusal = try accountRefusal(user.id, requestID: request.requestID) {
+                return rateLimitedResponse(refusal, .html)
+            }
             return try addContact(.sms, number, label: "•••• " + number.suffix(4), session: session, user: user)
         }
     }
@@ -25,6 +28,9 @@ extension Provider {
             let address = (((try? request.formBody().single("email")) ?? nil) ?? "").trimmingWhitespace()
             guard notifier.supports(.email), address.utf8.count <= 254, MailMessage.isValidAddress(address) else {
                 return errorPage(400, "Enter an e-mail address such as name@example.org.")
+            }
+            if let refusal = try accountRefusal(user.id, requestID: request.requestID) {
+                return rateLimitedResponse(refusal, .html)
             }
             return try addContact(.email, address, label: Self.maskedAddress(address), session: session, user: user)
         }
@@ -168,6 +174,9 @@ extension Provider {
                 return errorPage(404, "There is nothing waiting to be confirmed. Start again from your account page.")
             }
             if field("send") != nil {
+                if let refusal = try accountRefusal(user.id, requestID: request.requestID) {
+                    return rateLimitedResponse(refusal, .html)
+                }
                 var value = try masterKey.open(factor.sealedSecret, purpose: "\(channel.rawValue):\(factor.id)")
                 defer { wipe(&value) }
                 let sent = try sendConfirmationCode(

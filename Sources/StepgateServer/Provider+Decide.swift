@@ -26,9 +26,12 @@ extension Provider {
     ///   plus a `Location` to the step-up page for a browser;
     /// - 403 when the request is refused whatever the proof;
     /// - 400 when the forwarded headers do not describe a request, 401 `invalid_token` for a
-    ///   bearer token that does not verify.
+    ///   bearer token that does not verify;
+    /// - 429 `slow_down` with `Retry-After` when `rate_limit.decide` is set and the client address
+    ///   is over it (off by default).
     ///
-    /// Nothing is written for a refusal or a challenge. Everything the decision reads comes
+    /// Nothing is written for a refusal or a challenge, but the rate-limit count when
+    /// `rate_limit.decide` is set. Everything the decision reads comes
     /// from one store snapshot (`Store.decisionSnapshot`), read afresh for every request.
     func decide(_ request: HTTPRequest) throws -> HTTPResponse {
         let forwarded: ForwardedRequest
@@ -39,6 +42,9 @@ extension Provider {
         }
         guard let address = forwarded.clientIP.flatMap({ IPAddress($0) }) else {
             return decisionProblem(request, reason: "client_address")
+        }
+        if let refusal = try decideRefusal(address, requestID: request.requestID) {
+            return rateLimitedResponse(refusal, .json)
         }
         let now = clock.now
         let cookies = request.cookies

@@ -12,6 +12,8 @@ enum FlowRejection: Error, Sendable, Equatable {
     case completed
     /// The account's failure budget is spent; try again after this many seconds.
     case throttled(retryAfter: Int)
+    /// The account's attempts are over `rate_limit.account`; try again after this many seconds.
+    case rateLimited(retryAfter: Int)
 }
 
 /// The single state machine behind both the HTML pages and the JSON API.
@@ -169,6 +171,9 @@ extension Provider {
             audit(.stepUpThrottled, context, requestID: requestID, [AuditKey.subject: user?.id])
             return .rejected(.throttled(retryAfter: retry))
         }
+        if let refusal = try accountRefusal(budgetSubject, requestID: requestID) {
+            return .rejected(.rateLimited(retryAfter: refusal.retryAfter))
+        }
         guard let attempt = try reserveAttempt(context) else {
             return FlowAnswer(outcome: try exhausted(context, requestID: requestID))
         }
@@ -250,12 +255,15 @@ extension Provider {
         case stop(FlowAnswer)
     }
 
-    /// Before a factor's answer is checked: the account's failure budget must allow it, and the
-    /// flow must have an attempt left, which is taken now.
+    /// Before a factor's answer is checked: the account's rate limit and failure budget must
+    /// allow it, and the flow must have an attempt left, which is taken now.
     func beginAnswer(_ context: FlowContext, userID: String, requestID: String) throws -> AnswerStart {
         if let retry = try throttled(userID) {
             audit(.stepUpThrottled, context, requestID: requestID, [AuditKey.subject: userID])
             return .stop(.rejected(.throttled(retryAfter: retry)))
+        }
+        if let refusal = try accountRefusal(userID, requestID: requestID) {
+            return .stop(.rejected(.rateLimited(retryAfter: refusal.retryAfter)))
         }
         guard let attempt = try reserveAttempt(context) else {
             return .stop(FlowAnswer(outcome: try exhausted(context, requestID: requestID)))

@@ -238,6 +238,8 @@ extension Provider {
             var response = errorPage(429, "Too many failed attempts for this account. Try again later.")
             response.headers.set("Retry-After", "\(retryAfter)")
             return response
+        case .rateLimited(let retryAfter):
+            return rateLimitedResponse(RateLimiter.Refusal(scope: .account, retryAfter: retryAfter), .html)
         }
     }
 
@@ -311,6 +313,8 @@ extension Provider {
             )
             response.headers.set("Retry-After", "\(retryAfter)")
             return response
+        case .rateLimited(let retryAfter):
+            return rateLimitedResponse(RateLimiter.Refusal(scope: .account, retryAfter: retryAfter), .json)
         }
     }
 }

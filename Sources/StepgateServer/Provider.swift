@@ -37,6 +37,8 @@ public final class Provider: Sendable {
     public let notifier: Notifier
     /// Sends what `notifier` queued; `Service` starts and stops its thread.
     public let deliveryWorker: DeliveryWorker
+    /// Counts requests against `rate_limit.*` in the store, shared by every node.
+    let rateLimiter: RateLimiter
 
     /// A provider over `store`; creates the first signing key if the store has none.
     public init(
@@ -62,6 +64,13 @@ public final class Provider: Sendable {
         self.discoveryDocument = Self.discovery(configuration).serialized()
         self.metrics = Metrics(routes: Self.routePaths(demo: configuration.demo))
         self.auditLog = AuditLog(store: store, clock: clock, logger: logger, metrics: metrics)
+        self.rateLimiter = RateLimiter(
+            store: store,
+            clock: clock,
+            key: masterKey.derive("stepgate rate limit v1"),
+            metrics: metrics,
+            logger: logger
+        )
         self.riskEngine = try RiskEngine(configuration: configuration.risk)
         self.geoDatabase = try configuration.geoDatabasePath.map { try GeoDatabase(path: $0) }
         var deliveryOptions = DeliveryWorker.Options()
@@ -124,31 +133,39 @@ public final class Provider: Sendable {
 
     private func makeRouter() -> Router {
         var router = Router()
+        // `limited` routes count each request against its client address (`rate_limit.ip`)
+        // before the handler runs, so a refused request changes nothing else.
         func add(
             _ method: HTTPMethod,
             _ path: String,
+            limited: RateLimitAnswer? = nil,
             _ handler: @escaping @Sendable (Provider, HTTPRequest) throws -> HTTPResponse
         ) {
             router.add(method, path) { [self] request in
-                self.funnel(request) { try handler(self, request) }
+                self.funnel(request) {
+                    if let limited, let refusal = try self.addressRefusal(request) {
+                        return self.rateLimitedResponse(refusal, limited)
+                    }
+                    return try handler(self, request)
+                }
             }
         }
         add(.get, "/", { $0.home($1) })
         add(.get, "/static/style.css", { $0.stylesheet($1) })
         add(.get, "/.well-known/openid-configuration", { $0.discovery($1) })
         add(.get, "/jwks.json", { try $0.jwks($1) })
-        add(.get, "/authorize", { try $0.authorize($1) })
-        add(.post, "/authorize", { try $0.authorize($1) })
-        add(.get, "/login", { try $0.loginPage($1) })
-        add(.post, "/login", { try $0.loginSubmit($1) })
-        add(.get, "/api/login", { try $0.loginState($1) })
-        add(.post, "/api/login", { try $0.loginAnswer($1) })
-        add(.post, "/token", { try $0.token($1) })
+        add(.get, "/authorize", limited: .html, { try $0.authorize($1) })
+        add(.post, "/authorize", limited: .html, { try $0.authorize($1) })
+        add(.get, "/login", limited: .html, { try $0.loginPage($1) })
+        add(.post, "/login", limited: .html, { try $0.loginSubmit($1) })
+        add(.get, "/api/login", limited: .json, { try $0.loginState($1) })
+        add(.post, "/api/login", limited: .json, { try $0.loginAnswer($1) })
+        add(.post, "/token", limited: .oauth, { try $0.token($1) })
         add(.get, "/userinfo", { try $0.userinfo($1) })
         add(.post, "/userinfo", { try $0.userinfo($1) })
-        add(.post, "/revoke", { try $0.revoke($1) })
-        add(.post, "/introspect", { try $0.introspect($1) })
-        add(.get, "/stepup", { try $0.stepUpPage($1) })
+        add(.post, "/revoke", limited: .oauth, { try $0.revoke($1) })
+        add(.post, "/introspect", limited: .oauth, { try $0.introspect($1) })
+        add(.get, "/stepup", limited: .html, { try $0.stepUpPage($1) })
         add(.get, "/decide", { try $0.decide($1) })
         add(.post, "/decide", { try $0.decide($1) })
         add(.get, "/denied", { $0.deniedPage($1) })
@@ -156,21 +173,21 @@ public final class Provider: Sendable {
         add(.post, "/logout", { try $0.logout($1) })
         add(.get, "/static/webauthn.js", { $0.webAuthnScript($1) })
         add(.get, "/account", { try $0.accountPage($1) })
-        add(.post, "/account/totp", { try $0.addTOTP($1) })
+        add(.post, "/account/totp", limited: .html, { try $0.addTOTP($1) })
         add(.get, "/account/totp", { try $0.totpPage($1) })
-        add(.post, "/account/totp/confirm", { try $0.confirmTOTP($1) })
-        add(.post, "/account/recovery", { try $0.regenerateRecovery($1) })
-        add(.post, "/account/remove", { try $0.removeMethod($1) })
-        add(.post, "/account/device", { try $0.rememberDevice($1) })
-        add(.post, "/account/phone", { try $0.addPhone($1) })
-        add(.post, "/account/email", { try $0.addEmail($1) })
+        add(.post, "/account/totp/confirm", limited: .html, { try $0.confirmTOTP($1) })
+        add(.post, "/account/recovery", limited: .html, { try $0.regenerateRecovery($1) })
+        add(.post, "/account/remove", limited: .html, { try $0.removeMethod($1) })
+        add(.post, "/account/device", limited: .html, { try $0.rememberDevice($1) })
+        add(.post, "/account/phone", limited: .html, { try $0.addPhone($1) })
+        add(.post, "/account/email", limited: .html, { try $0.addEmail($1) })
         add(.get, "/account/confirm", { try $0.confirmContactPage($1) })
-        add(.post, "/account/confirm", { try $0.confirmContact($1) })
-        add(.post, "/account/webauthn", { try $0.startWebAuthnEnrolment($1) })
+        add(.post, "/account/confirm", limited: .html, { try $0.confirmContact($1) })
+        add(.post, "/account/webauthn", limited: .html, { try $0.startWebAuthnEnrolment($1) })
         add(.get, "/account/webauthn", { try $0.webAuthnEnrolmentPage($1) })
-        add(.post, "/account/webauthn/finish", { try $0.finishWebAuthnEnrolment($1) })
+        add(.post, "/account/webauthn/finish", limited: .html, { try $0.finishWebAuthnEnrolment($1) })
         add(.get, "/account/password", { try $0.passwordPage($1) })
-        add(.post, "/account/password", { try $0.changePassword($1) })
+        add(.post, "/account/password", limited: .html, { try $0.changePassword($1) })
         add(.get, "/healthz", { _, _ in .text(200, "ok\n") })
         add(.get, "/readyz", { try $0.readiness($1) })
         add(.get, "/metrics", { $0.metricsPage($1) })

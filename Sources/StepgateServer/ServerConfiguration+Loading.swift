@@ -113,6 +113,7 @@ struct ConfigReader {
         readDecisions(into: &config)
         readDelivery(into: &config.delivery)
         readFactors(into: &config)
+        readRateLimits(into: &config.rateLimits)
         var level = "info"
         string("log.level", into: &level)
         if let parsed = LogLevel.allCases.first(where: { $0.name == level }) {

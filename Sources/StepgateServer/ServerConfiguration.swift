@@ -53,6 +53,7 @@ public import StepgateStore
 /// | `webauthn.timeout` | duration the browser waits for the authenticator | `2m` |
 /// | `enrolment.max_age` | duration: how fresh the step-up before adding or removing a factor must be | `5m` |
 /// | `device.remember_lifetime` | duration a remembered device lowers the risk score, or `none` to offer no remembering | `30d` |
+/// | `rate_limit.*` | per-address and per-account request limits (see `RateLimitConfiguration`) | on: 300/min per address, 30 per 5 min per account |
 public struct ServerConfiguration: Sendable {
     public var listenHost = "127.0.0.1"
     public var listenPort = 8080
@@ -112,6 +113,8 @@ public struct ServerConfiguration: Sendable {
     public var enrolmentMaxAge: TimeInterval = 300
     /// How long a remembered device lowers the risk score; nil when remembering is not offered.
     public var deviceRememberLifetime: TimeInterval? = 30 * 86_400
+    /// The edge rate limits (`rate_limit.*`).
+    public var rateLimits = RateLimitConfiguration()
 
     public init() {}
 

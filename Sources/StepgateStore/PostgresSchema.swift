@@ -312,4 +312,16 @@ enum PostgresSchema {
         );
         CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
         """
+
+    /// Rate-limit counters: `SQLiteSchema.version8`, type for type.
+    static let version8 = """
+        CREATE TABLE rate_limit_counters (
+            key_hash BYTEA NOT NULL,
+            window_start BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            hits BIGINT NOT NULL,
+            PRIMARY KEY (key_hash, window_start)
+        );
+        CREATE INDEX rate_limit_counters_expiry ON rate_limit_counters (expires_at);
+        """
 }

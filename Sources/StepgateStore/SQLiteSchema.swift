@@ -302,4 +302,22 @@ enum SQLiteSchema {
         );
         CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
         """
+
+    /// Rate-limit counters (`docs/security.md`, "Rate limits"): one row per key and fixed window.
+    ///
+    /// `key_hash` is an HMAC-SHA256 under a key derived from the master key of what is limited
+    /// (an address or an account), never the address or name itself; `window_start` is the
+    /// window's first second, `expires_at` its end (rows are pruned by it); `hits` counts every
+    /// request seen in the window, refused ones included. Version 7 is left to another change
+    /// developed beside this one; the runner applies versions that are not contiguous.
+    static let version8 = """
+        CREATE TABLE rate_limit_counters (
+            key_hash BLOB NOT NULL,
+            window_start INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            hits INTEGER NOT NULL,
+            PRIMARY KEY (key_hash, window_start)
+        );
+        CREATE INDEX rate_limit_counters_expiry ON rate_limit_counters (expires_at);
+        """
 }

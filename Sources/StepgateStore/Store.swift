@@ -138,6 +138,19 @@ public protocol Store: Sendable {
     /// Drops failures older than `before`.
     func pruneFailures(before: Date) throws
 
+    // MARK: Rate limits
+
+    /// Counts one hit for `keyHash` in the fixed window that starts at `windowStart` and ends at
+    /// `windowEnd`, and returns the window's count with this hit included.
+    ///
+    /// One atomic statement: hits racing on any number of threads or nodes are each counted
+    /// exactly once, and each sees a distinct count. A window is keyed by its start only, so
+    /// every caller of one key must use one window length.
+    func countRateLimitHit(keyHash: [UInt8], windowStart: Date, windowEnd: Date) throws -> Int
+    /// Drops the counters of windows that ended at or before `now`; returns how many.
+    @discardableResult
+    func pruneRateLimits(now: Date) throws -> Int
+
     // MARK: Authorization codes
 
     func insertAuthorizationCode(_ code: AuthorizationCodeRecord) throws

@@ -137,7 +137,8 @@ struct SQLiteStoreTests {
         let dump = String(decoding: try #require(fixture.sqlite).stateDump(), as: UTF8.self)
 
         for table in [
-            "account_failures", "authorization_codes", "clients", "factors", "flows", "outbox", "refresh_tokens",
+            "account_failures", "authorization_codes", "clients", "factors", "flows", "outbox", "rate_limit_counters",
+            "refresh_tokens",
             "revoked_access_tokens", "schema_migrations", "session_events", "sessions", "signing_keys", "users",
         ] {
             #expect(dump.contains("table \(table)\n"), "\(table)")

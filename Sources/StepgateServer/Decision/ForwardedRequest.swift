@@ -130,7 +130,12 @@ struct ForwardedRequest: Sendable, Equatable {
         return String(decoding: host, as: UTF8.self)
     }
 
-    private static func clientIP(_ headers: HTTPHeaders, peer: String?) -> String? {
+    /// The client's address as the decision endpoint and the rate limits see it: `X-Real-IP`,
+    /// else the last `X-Forwarded-For` entry, else the peer.
+    ///
+    /// Known gap: these headers are believed from any client (no trusted-proxy list); without a
+    /// proxy that sets `X-Real-IP`, a client picks the address it is counted as.
+    static func clientIP(_ headers: HTTPHeaders, peer: String?) -> String? {
         if let real = headers["X-Real-IP"]?.trimmingWhitespace(), !real.isEmpty { return real }
         if let chain = headers.values("X-Forwarded-For").last,
             let last = chain.split(separator: ",").last?.trimmingWhitespace(), !last.isEmpty
