@@ -15,6 +15,7 @@ struct SQLiteMigration: Sendable {
         SQLiteMigration(version: 4, sql: SQLiteSchema.version4),
         SQLiteMigration(version: 5, sql: SQLiteSchema.version5),
         SQLiteMigration(version: 6, sql: SQLiteSchema.version6),
+        SQLiteMigration(version: 7, sql: SQLiteSchema.version7),
     ]
 }
 

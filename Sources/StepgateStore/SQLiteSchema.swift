@@ -302,4 +302,18 @@ enum SQLiteSchema {
         );
         CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
         """
+
+    /// DPoP (RFC 9449): the proofs already used, and the key a refresh token is bound to.
+    ///
+    /// `dpop_proofs.jti_hash` is SHA-256 over the proof key's thumbprint and the proof's `jti`
+    /// (never the raw `jti`); a row means that proof was used. `refresh_tokens.dpop_jkt` is the
+    /// RFC 7638 thumbprint a refresh must prove possession of; NULL for an unbound token.
+    static let version7 = """
+        CREATE TABLE dpop_proofs (
+            jti_hash BLOB PRIMARY KEY,
+            consumed_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        ALTER TABLE refresh_tokens ADD COLUMN dpop_jkt TEXT;
+        """
 }
