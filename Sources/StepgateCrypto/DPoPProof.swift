@@ -1,4 +1,7 @@
 /// A verified DPoP proof JWT (RFC 9449 §4): who holds the key, and the proof's single-use ID.
+///
+/// Known gap: only ES256 proofs (P-256 `jwk`) are accepted; EdDSA and RS256 proof keys are
+/// refused with `.unsupportedAlgorithm`, since JWK parsing exists for P-256 keys only.
 public struct DPoPProof: Sendable, Hashable {
     /// The longest `jti` accepted, in bytes.
     public static let maximumJTILength = 256

@@ -36,6 +36,10 @@ extension Provider {
 
     /// The request's DPoP proof for `/token`, with a server nonce when `dpop.nonce` is
     /// `required`; nil without a `DPoP` header.
+    ///
+    /// Known gap: no client can be made to require DPoP, and `/authorize` ignores `dpop_jkt`
+    /// (RFC 9449 §10); tokens are bound only when the token request carries a proof, and the code
+    /// stays bound by PKCE alone.
     private func tokenProof(_ request: HTTPRequest) throws -> DPoPProof? {
         try dpopProof(
             request,
