@@ -165,7 +165,7 @@ public struct DPoPProof: Sendable, Hashable {
             host = host[..<portColon]
             guard port.isEmpty || port.allSatisfy(\.isASCIIDigit) else { return nil }
         }
-        guard !host.isEmpty else { return nil }
+        guard isValidHost(host) else { return nil }
         if port == "" || (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
             port = ""
         } else {
@@ -173,6 +173,17 @@ public struct DPoPProof: Sendable, Hashable {
         }
         return scheme + "://" + host + port + (path.isEmpty ? "/" : String(path))
     }
+}
+
+/// A host of `normalizedURI`, already lowercased: a name of letters, digits, `.`, `-` and `_`,
+/// or a bracketed IPv6 address (hex digits, `:` and `.`). A bare `:` is refused, so a host
+/// cannot hide a second port.
+private func isValidHost(_ host: Substring) -> Bool {
+    if host.first == "[" {
+        guard host.count > 2, host.last == "]" else { return false }
+        return host.dropFirst().dropLast().allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+    }
+    return !host.isEmpty && host.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || ".-_".contains($0) }
 }
 
 extension Character {

@@ -1,3 +1,4 @@
+import Foundation
 import StepgateCrypto
 import Testing
 
@@ -182,6 +183,9 @@ struct DPoPProofTests {
         #expect(DPoPProof.normalizedURI("https://[::1]:443/a") == "https://[::1]/a")
         #expect(DPoPProof.normalizedURI("ftp://host/a") == nil)
         #expect(DPoPProof.normalizedURI("https://host:x/a") == nil)
+        // Found by FuzzDPoP: a colon inside the host made normalisation not idempotent.
+        #expect(DPoPProof.normalizedURI("HTTPS://ID.Exame:443ple:443/token") == nil)
+        #expect(DPoPProof.normalizedURI("https://[::1/a") == nil)
     }
 
     @Test(arguments: [Int64(-61), 61, -3_600, 86_400])
@@ -220,5 +224,23 @@ struct DPoPProofTests {
         let good = try proof(claims: claims(["nonce": "server-nonce"]))
         #expect(try DPoPProof.verify(good, expectation(nonce: accepts)).jti == "jti-1")
         #expect(try DPoPProof.verify(good, expectation()).jti == "jti-1")
+    }
+
+    /// The libFuzzer seeds in `Fuzz/corpus/FuzzDPoP` reach the accepting path of the verifier.
+    @Test func fuzzSeeds_verifyAgainstTheFuzzersExpectations() throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fuzz/corpus/FuzzDPoP")
+        let plain = try String(contentsOf: corpus.appendingPathComponent("proof.jwt"), encoding: .utf8)
+        let bound = try String(contentsOf: corpus.appendingPathComponent("proof-ath-nonce.jwt"), encoding: .utf8)
+
+        #expect(try DPoPProof.verify(plain, expectation()).jti == "seed-1")
+        let resource = DPoPProof.Expectation(
+            method: "GET",
+            uri: "https://id.example/userinfo",
+            now: Self.now,
+            accessToken: "fuzz-access-token",
+            nonce: { $0 == "fuzz-nonce" }
+        )
+        #expect(try DPoPProof.verify(bound, resource).jti == "seed-2")
     }
 }
