@@ -24,10 +24,10 @@ extension Provider {
         }
         switch grantType {
         case "authorization_code":
-            let proof = try tokenProof(request)
+            let proof = try tokenProof(request, client: client)
             return try redeemCode(form, client: client, proof: proof, requestID: request.requestID)
         case "refresh_token":
-            let proof = try tokenProof(request)
+            let proof = try tokenProof(request, client: client)
             return try refresh(form, client: client, proof: proof, requestID: request.requestID)
         case nil: throw OAuthError.invalidRequest("grant_type missing")
         default: throw OAuthError.unsupportedGrantType("grant type not supported")
@@ -35,18 +35,20 @@ extension Provider {
     }
 
     /// The request's DPoP proof for `/token`, with a server nonce when `dpop.nonce` is
-    /// `required`; nil without a `DPoP` header.
+    /// `required`; nil without a `DPoP` header, which a client that requires DPoP may not omit
+    /// (`invalid_dpop_proof`).
     ///
-    /// Known gap: no client can be made to require DPoP, and `/authorize` ignores `dpop_jkt`
-    /// (RFC 9449 §10); tokens are bound only when the token request carries a proof, and the code
-    /// stays bound by PKCE alone.
-    private func tokenProof(_ request: HTTPRequest) throws -> DPoPProof? {
-        try dpopProof(
+    /// Known gap: `/authorize` ignores `dpop_jkt` (RFC 9449 §10); the authorization code stays
+    /// bound by PKCE alone, and tokens are bound to the key of the token request's proof.
+    private func tokenProof(_ request: HTTPRequest, client: ClientRecord) throws -> DPoPProof? {
+        let proof = try dpopProof(
             request,
             method: "POST",
             uri: configuration.issuer + "/token",
             demandNonce: configuration.dpopNonceRequired
         )
+        if proof == nil, client.requiresDPoP { throw OAuthError.invalidDPoPProof("client requires DPoP") }
+        return proof
     }
 
     /// Authenticates the client (RFC 6749 §2.3): HTTP Basic or form secret for confidential

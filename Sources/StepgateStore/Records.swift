@@ -66,6 +66,8 @@ public struct ClientRecord: Sendable, Hashable {
     /// Exact redirect URIs; matched byte for byte.
     public var redirectURIs: [String]
     public var createdAt: Date
+    /// Every token request of the client must carry a DPoP proof (RFC 9449 §5); false by default.
+    public var requiresDPoP = false
 
     public var isPublic: Bool { secretHash == nil }
 

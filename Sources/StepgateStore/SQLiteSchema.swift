@@ -308,6 +308,7 @@ enum SQLiteSchema {
     /// `dpop_proofs.jti_hash` is SHA-256 over the proof key's thumbprint and the proof's `jti`
     /// (never the raw `jti`); a row means that proof was used. `refresh_tokens.dpop_jkt` is the
     /// RFC 7638 thumbprint a refresh must prove possession of; NULL for an unbound token.
+    /// `clients.requires_dpop` is 1 for a client whose token requests must carry a proof.
     static let version7 = """
         CREATE TABLE dpop_proofs (
             jti_hash BLOB PRIMARY KEY,
@@ -315,5 +316,6 @@ enum SQLiteSchema {
             expires_at INTEGER NOT NULL
         );
         ALTER TABLE refresh_tokens ADD COLUMN dpop_jkt TEXT;
+        ALTER TABLE clients ADD COLUMN requires_dpop INTEGER NOT NULL DEFAULT 0 CHECK (requires_dpop IN (0, 1));
         """
 }

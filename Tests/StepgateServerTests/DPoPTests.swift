@@ -203,6 +203,26 @@ struct DPoPKey {
         #expect(redeem(harness, location, request, proof: nil).status == 200)
     }
 
+    @Test func clientThatRequiresDPoP_isRefusedWithoutProof() throws {
+        let harness = try Harness()
+        _ = try harness.admin.addClient(
+            id: "strict",
+            redirectURIs: [Harness.redirectURI],
+            confidential: false,
+            secret: nil,
+            requiresDPoP: true
+        )
+        let key = try DPoPKey()
+        let request = ClientRequest(clientID: "strict")
+        let location = freshCode(harness, request)
+
+        let without = redeem(harness, location, request, proof: nil)
+        #expect(without.status == 400)
+        #expect(without.jsonBody?["error"] == "invalid_dpop_proof")
+        let proof = try key.proof("POST", Self.tokenURI, now: harness.clock.now, nonce: nonce(harness))
+        #expect(redeem(harness, location, request, proof: proof).jsonBody?["token_type"] == "DPoP")
+    }
+
     @Test func twoDPoPHeaders_areRefused() throws {
         let harness = try Harness()
         let key = try DPoPKey()

@@ -69,6 +69,25 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func client_roundTripsRequiresDPoP(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
+        var strict = ClientRecord(
+            id: "strict",
+            secretHash: nil,
+            redirectURIs: ["https://a.example/cb"],
+            createdAt: Sample.now
+        )
+        strict.requiresDPoP = true
+        try fixture.store.insertClient(strict)
+        try fixture.store.insertClient(
+            ClientRecord(id: "lax", secretHash: nil, redirectURIs: [], createdAt: Sample.now)
+        )
+
+        #expect(try fixture.store.client(id: "strict")?.requiresDPoP == true)
+        #expect(try fixture.store.client(id: "lax")?.requiresDPoP == false)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func refreshToken_roundTripsDPoPThumbprint(kind: StoreKind) throws {
         let fixture = try StoreFixture(kind)
         try Sample.seed(fixture.store)
