@@ -130,6 +130,10 @@ extension Provider {
                 "amr": .array(refresh.grant.amr.map(JSONValue.string)),
                 "auth_time": .integer(Int64(refresh.grant.authTime.timeIntervalSince1970)),
             ])
+            if let jkt = refresh.dpopThumbprint, var object = body.objectValue {
+                object["cnf"] = .object(["jkt": .string(jkt)])
+                return .json(200, JSONValue.object(object).serialized())
+            }
             return .json(200, body.serialized())
         }
         guard let access = try? verifyAccessToken(token), let user = try store.user(id: access.subject), !user.disabled

@@ -311,6 +311,25 @@ struct DPoPKey {
         #expect(try harness.store.refreshToken(hash: SecretHash.hash(refreshToken))?.dpopThumbprint == nil)
     }
 
+    @Test func introspection_showsBindingOfBothTokens() throws {
+        let harness = try Harness()
+        let key = try DPoPKey()
+        let (access, refreshToken) = try boundTokens(harness, key)
+        var browser = harness.browser()
+        func introspect(_ token: String) -> JSONValue? {
+            browser.send(
+                .post,
+                "/introspect",
+                form: [("token", token), ("client_id", "rp"), ("client_secret", Harness.rpSecret)]
+            ).jsonBody
+        }
+
+        let accessInfo = introspect(access)
+        #expect(accessInfo?["token_type"] == "DPoP")
+        #expect(accessInfo?["cnf"]?["jkt"]?.stringValue == key.thumbprint)
+        #expect(introspect(refreshToken)?["cnf"]?["jkt"]?.stringValue == key.thumbprint)
+    }
+
     // MARK: Resources
 
     @Test func userinfo_acceptsBoundTokenWithProof() throws {
