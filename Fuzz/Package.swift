@@ -40,6 +40,7 @@ let package = Package(
         fuzzer("FuzzBase", [crypto]),
         fuzzer("FuzzJWS", [crypto]),
         fuzzer("FuzzJWK", [crypto]),
+        fuzzer("FuzzDPoP", [crypto]),
         fuzzer("FuzzPassword", [crypto]),
         fuzzer("FuzzForm", [http]),
         fuzzer("FuzzHeaders", [http]),

@@ -16,11 +16,11 @@ cd "$(dirname "$0")/.."
 
 # Longest input per target, in bytes: a little over what each parser accepts or needs.
 declare -A max_len=(
-    [FuzzJSON]=4096 [FuzzBase]=1024 [FuzzJWS]=4096 [FuzzJWK]=4096
+    [FuzzJSON]=4096 [FuzzBase]=1024 [FuzzJWS]=4096 [FuzzJWK]=4096 [FuzzDPoP]=4096
     [FuzzPassword]=320 [FuzzForm]=4096 [FuzzHeaders]=4096 [FuzzConfig]=4096
     [FuzzCBOR]=4096 [FuzzWebAuthn]=4096 [FuzzProbeTarget]=4096 [FuzzProbeHTML]=8192 [FuzzProbeChallenge]=2048
 )
-targets=(FuzzJSON FuzzBase FuzzJWS FuzzJWK FuzzPassword FuzzForm FuzzHeaders FuzzConfig FuzzCBOR FuzzWebAuthn
+targets=(FuzzJSON FuzzBase FuzzJWS FuzzJWK FuzzDPoP FuzzPassword FuzzForm FuzzHeaders FuzzConfig FuzzCBOR FuzzWebAuthn
     FuzzProbeTarget FuzzProbeHTML FuzzProbeChallenge)
 
 build=Fuzz/.build

@@ -75,6 +75,7 @@ check "client add stdin" 0 sh -c "printf '0123456789abcdef0123456789abcdef\n' | 
 check "client add short secret" 1 sh -c "printf 'short\n' | '$bin' client add rp2 --secret-stdin --redirect-uri https://rp.example/cb --data '$data'"
 check "client add no redirect" 2 "$bin" client add x --public --data "$data"
 check "client add http redirect" 1 "$bin" client add y --public --redirect-uri http://evil.example/cb --data "$data"
+check "client add dpop" 0 "$bin" client add strict --public --dpop --redirect-uri http://localhost:3000/cb --data "$data"
 check "client add both" 2 "$bin" client add z --public --secret-stdin --redirect-uri https://z.example/cb --data "$data"
 
 check "keys rotate" 0 "$bin" keys rotate --data "$data"

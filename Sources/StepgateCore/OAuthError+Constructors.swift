@@ -143,4 +143,22 @@ extension OAuthError {
     ) -> OAuthError {
         OAuthError(.invalidAuthorizationDetails, detail, file: file, line: line)
     }
+
+    /// `invalid_dpop_proof` (RFC 9449 §5), with an internal `detail`.
+    public static func invalidDPoPProof(
+        _ detail: String,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> OAuthError {
+        OAuthError(.invalidDPoPProof, detail, file: file, line: line)
+    }
+
+    /// `use_dpop_nonce` (RFC 9449 §8), with an internal `detail`.
+    public static func useDPoPNonce(
+        _ detail: String,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> OAuthError {
+        OAuthError(.useDPoPNonce, detail, file: file, line: line)
+    }
 }

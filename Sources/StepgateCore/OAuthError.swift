@@ -23,6 +23,8 @@ public struct OAuthError: Error, Sendable, CustomStringConvertible {
             case serverError = "server_error"
             case temporarilyUnavailable = "temporarily_unavailable"
             case invalidAuthorizationDetails = "invalid_authorization_details"
+            case invalidDPoPProof = "invalid_dpop_proof"
+            case useDPoPNonce = "use_dpop_nonce"
         }
 
         private let kind: Kind
@@ -62,6 +64,12 @@ public struct OAuthError: Error, Sendable, CustomStringConvertible {
         /// RFC 9396 §5: `authorization_details` is malformed, of an unknown type, or misses a
         /// field the type needs.
         public static let invalidAuthorizationDetails = Code(kind: .invalidAuthorizationDetails)
+
+        /// RFC 9449 §5, §7.1: the DPoP proof is missing where required, malformed, replayed, or
+        /// does not match the request or the token.
+        public static let invalidDPoPProof = Code(kind: .invalidDPoPProof)
+        /// RFC 9449 §8: the proof must carry a nonce from the server (sent in `DPoP-Nonce`).
+        public static let useDPoPNonce = Code(kind: .useDPoPNonce)
 
         /// Every code, for tests and documentation.
         public static let all: [Code] = Kind.allCases.map { Code(kind: $0) }
@@ -117,6 +125,8 @@ public struct OAuthError: Error, Sendable, CustomStringConvertible {
             case .serverError: "The server could not complete the request."
             case .temporarilyUnavailable: "The server is temporarily unavailable. Try again later."
             case .invalidAuthorizationDetails: "The authorization details are invalid."
+            case .invalidDPoPProof: "The DPoP proof is invalid."
+            case .useDPoPNonce: "The DPoP proof must carry the nonce the server sent."
             }
         }
     }

@@ -58,6 +58,44 @@ public enum JWS {
         return VerifiedJWS(header: header, payload: parts.payload)
     }
 
+    /// The compact JWS of `payload` under `header` (which must not name `alg`; it is set to
+    /// `ES256`), for proofs that carry their key in the header instead of a `kid` (RFC 9449).
+    ///
+    /// Throws `JOSEError.signingFailed` when OpenSSL refuses.
+    public static func sign(payload: [UInt8], key: ES256PrivateKey, header: [String: JSONValue]) throws -> String {
+        var header = header
+        header["alg"] = "ES256"
+        let signingInput =
+            Base64URL.encode(JSONValue.object(header).serialized()) + "." + Base64URL.encode(payload)
+        do {
+            return signingInput + "." + Base64URL.encode(try key.sign(Array(signingInput.utf8)))
+        } catch {
+            throw JOSEError(.signingFailed, "ES256 signing failed")
+        }
+    }
+
+    /// The header and payload of `compact` once its ES256 signature verifies under the key that
+    /// `key` reads from the header; for self-contained proofs such as DPoP (RFC 9449 §4.3).
+    ///
+    /// The checks of `verify(_:keys:)`, except that no `kid` is needed: `key` gets the decoded
+    /// header once `alg` is `ES256` and there is no `crit`, and throws (its own error) when the
+    /// header carries no acceptable key.
+    public static func verify(_ compact: String, key: (JSONValue) throws -> ES256PublicKey) throws -> VerifiedJWS {
+        let parts = try decodeParts(compact)
+        let header = parts.header
+        guard header["alg"] == "ES256" else {
+            throw JOSEError(.unsupportedAlgorithm, "alg is not ES256")
+        }
+        guard !header.hasMember("crit") else {
+            throw JOSEError(.unsupportedCritical, "crit names extensions we do not understand")
+        }
+        let publicKey = try key(header)
+        guard publicKey.isValidSignature(parts.signature, for: parts.signingInput) else {
+            throw JOSEError(.invalidSignature, "ES256 signature does not verify")
+        }
+        return VerifiedJWS(header: header, payload: parts.payload)
+    }
+
     /// The header and payload of `compact` WITHOUT checking its signature or algorithm.
     ///
     /// Nothing it returns may be trusted; it is for tools and tests. Applies the structural

@@ -109,10 +109,15 @@ public struct Admin: Sendable {
         return TOTP(secret: seed).provisioningURI(issuer: "Stepgate (\(issuer))", account: user.name)
     }
 
-    /// Registers a client. A confidential client gets `secret`, or a generated one, returned once.
-    public func addClient(id: String, redirectURIs: [String], confidential: Bool, secret: String?) throws
-        -> (client: ClientRecord, secret: String?)
-    {
+    /// Registers a client. A confidential client gets `secret`, or a generated one, returned once;
+    /// `requiresDPoP` makes every token request of the client need a DPoP proof (RFC 9449).
+    public func addClient(
+        id: String,
+        redirectURIs: [String],
+        confidential: Bool,
+        secret: String?,
+        requiresDPoP: Bool = false
+    ) throws -> (client: ClientRecord, secret: String?) {
         guard Self.isValidName(id) else {
             throw AdminError("client id: expected 1 to 64 letters, digits, '.', '_', '-' or '@'")
         }
@@ -126,12 +131,13 @@ public struct Admin: Sendable {
             throw AdminError("client secret: expected at least \(ClientSecret.minimumLength) characters")
         }
         let issued = confidential ? (secret ?? ClientSecret.generate(random)) : nil
-        let client = ClientRecord(
+        var client = ClientRecord(
             id: id,
             secretHash: issued.map(ClientSecret.hash),
             redirectURIs: redirectURIs,
             createdAt: clock.now
         )
+        client.requiresDPoP = requiresDPoP
         do {
             try store.insertClient(client)
         } catch let error as StoreError where error.code == .conflict {

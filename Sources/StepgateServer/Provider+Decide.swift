@@ -51,8 +51,14 @@ extension Provider {
         let deviceIDHash = deviceIDHash(cookies)
         let target = DecisionTarget(forwarded, policy: configuration.policy)
         let history = historyQuery(target, deviceIDHash: deviceIDHash, now: now)
-        guard let (credential, snapshot) = try decisionCredential(request, cookies, history: history, now: now)
-        else {
+        let found: (DecisionCredential, DecisionSnapshot)?
+        do {
+            found = try decisionCredential(request, forwarded, cookies, history: history, now: now)
+        } catch let error as ResourceTokenError {
+            logger.info("decision refused", [LogKey.requestID: request.requestID, LogKey.reason: error.code])
+            return error.response
+        }
+        guard let (credential, snapshot) = found else {
             logger.info("decision refused", [LogKey.requestID: request.requestID, LogKey.reason: "invalid_token"])
             var response = HTTPResponse.json(401, JSONValue.object(["error": "invalid_token"]).serialized())
             response.headers.set("WWW-Authenticate", "Bearer error=\"invalid_token\"")
@@ -127,24 +133,32 @@ extension Provider {
     /// clocks of levels count in minutes, and skipping the write keeps repeated requests read-only.
     static let sessionTouchInterval: TimeInterval = 10
 
-    /// The request's credential and the snapshot read for it: a bearer token when one is sent
-    /// (it must verify, and its user must be enabled), else the session cookie (a live session:
-    /// see `liveSession`). Nil for a bearer token that does not verify.
+    /// The request's credential and the snapshot read for it: an access token when one is sent
+    /// (it must verify, a DPoP-bound one with a proof for the original request, and its user
+    /// must be enabled), else the session cookie (a live session: see `liveSession`). Nil for a
+    /// Bearer token whose user is disabled; throws `ResourceTokenError` for a token or proof that
+    /// does not verify.
     ///
     /// The snapshot holds the subject's risk history (`history`) only for a credential with a
     /// user; for `.none` it is empty, as if nothing had been read.
     private func decisionCredential(
         _ request: HTTPRequest,
+        _ forwarded: ForwardedRequest,
         _ cookies: [String: String],
         history: DecisionSnapshotQuery.History?,
         now: Date
     ) throws -> (DecisionCredential, DecisionSnapshot)? {
-        if request.headers["Authorization"] != nil {
-            guard let token = request.bearerToken, let claims = try? verifyAccessToken(token) else { return nil }
+        let uri = Self.originalURI(request, forwarded, issuer: configuration.issuer)
+        if let claims = try resourceToken(request, method: forwarded.method, uri: uri) {
             let snapshot = try store.decisionSnapshot(
                 DecisionSnapshotQuery(userID: claims.subject, history: history)
             )
-            guard let user = snapshot.user, !user.disabled else { return nil }
+            guard let user = snapshot.user, !user.disabled else {
+                guard Self.dpopThumbprint(claims.claims) == nil else {
+                    throw ResourceTokenError(code: "invalid_token", scheme: "DPoP", detail: "user disabled")
+                }
+                return nil
+            }
             return (.token(claims), snapshot)
         }
         guard let idHash = sessionIDHash(cookies) else { return (DecisionCredential.none, DecisionSnapshot()) }
@@ -153,6 +167,16 @@ extension Provider {
             let session = liveSession(record, idHash: idHash, user: snapshot.user, now: now)
         else { return (DecisionCredential.none, DecisionSnapshot()) }
         return (.session(session), snapshot)
+    }
+
+    /// The original request's URI without its query, for a DPoP proof's `htu` (RFC 9449 §4.3):
+    /// the scheme of `X-Forwarded-Proto` (else the issuer's), the host of `X-Forwarded-Host`
+    /// (its first entry) or `Host`, and the forwarded path.
+    static func originalURI(_ request: HTTPRequest, _ forwarded: ForwardedRequest, issuer: String) -> String {
+        let headers = request.headers
+        let scheme = headers["X-Forwarded-Proto"]?.lowercased() ?? (issuer.hasPrefix("https:") ? "https" : "http")
+        let host = (headers["X-Forwarded-Host"] ?? headers["Host"] ?? "").split(separator: ",").first ?? ""
+        return scheme + "://" + host.trimmingCharacters(in: .whitespaces) + forwarded.path
     }
 
     /// The risk history a decision on `target` needs at `now`: none unless a policy action

@@ -125,12 +125,15 @@ extension Provider {
             body["authorization_details"] = .array([.object(detail)])
         }
         var response = HTTPResponse.json(401, JSONValue.object(body).serialized())
+        var scheme = "Bearer"
+        if case .token(let claims) = context.credential, Self.dpopThumbprint(claims.claims) != nil { scheme = "DPoP" }
         response.headers.set(
             "WWW-Authenticate",
             StepUpChallenge.header(
                 acr: requirement.level,
                 maxAge: maxAge,
-                description: "A stronger or more recent authentication is required"
+                description: "A stronger or more recent authentication is required",
+                scheme: scheme
             )
         )
         var isToken = false

@@ -32,6 +32,7 @@ extension Provider {
             ]),
             "acr_values_supported": strings(configuration.assurance.supportedACRValues),
             "code_challenge_methods_supported": strings(["S256"]),
+            "dpop_signing_alg_values_supported": strings(["ES256"]),
             "prompt_values_supported": strings(["none", "login"]),
             "claims_parameter_supported": false,
             "request_parameter_supported": false,

@@ -43,10 +43,23 @@ extension Provider {
         )
     }
 
-    /// `/userinfo` (OIDC Core §5.3) with a Bearer access token in the header.
+    /// `/userinfo` (OIDC Core §5.3) with a Bearer access token, or a DPoP-bound one with its
+    /// proof (RFC 9449 §7), in the header.
     func userinfo(_ request: HTTPRequest) throws -> HTTPResponse {
-        guard let token = request.bearerToken else { throw OAuthError.invalidToken("bearer token missing") }
-        let access = try verifyAccessToken(token)
+        let access: AccessTokenClaims
+        do {
+            let uri = configuration.issuer + "/userinfo"
+            guard let found = try resourceToken(request, method: request.method.rawValue, uri: uri) else {
+                throw OAuthError.invalidToken("bearer token missing")
+            }
+            access = found
+        } catch let error as ResourceTokenError {
+            logger.info(
+                "request rejected",
+                [LogKey.requestID: request.requestID, LogKey.route: request.path, LogKey.reason: error.code]
+            )
+            return error.response
+        }
         guard let user = try store.user(id: access.subject), !user.disabled else {
             throw OAuthError.invalidToken("user disabled or gone")
         }
@@ -117,13 +130,17 @@ extension Provider {
                 "amr": .array(refresh.grant.amr.map(JSONValue.string)),
                 "auth_time": .integer(Int64(refresh.grant.authTime.timeIntervalSince1970)),
             ])
+            if let jkt = refresh.dpopThumbprint, var object = body.objectValue {
+                object["cnf"] = .object(["jkt": .string(jkt)])
+                return .json(200, JSONValue.object(object).serialized())
+            }
             return .json(200, body.serialized())
         }
         guard let access = try? verifyAccessToken(token), let user = try store.user(id: access.subject), !user.disabled
         else { return inactive }
         var object = access.claims.objectValue ?? [:]
         object["active"] = true
-        object["token_type"] = "Bearer"
+        object["token_type"] = .string(Self.dpopThumbprint(access.claims) == nil ? "Bearer" : "DPoP")
         object["username"] = .string(user.name)
         return .json(200, JSONValue.object(object).serialized())
     }

@@ -6,7 +6,8 @@ import StepgateStore
 
 extension Provider {
     /// `/token` (RFC 6749 §3.2): the authorization-code grant with PKCE, and the refresh grant
-    /// with rotation and reuse detection.
+    /// with rotation and reuse detection. A `DPoP` header (RFC 9449 §5) binds the access token
+    /// to the proof's key, and a public client's refresh token too.
     func token(_ request: HTTPRequest) throws -> HTTPResponse {
         let form: FormData
         do {
@@ -22,11 +23,32 @@ extension Provider {
             throw OAuthError.invalidRequest("grant_type repeated")
         }
         switch grantType {
-        case "authorization_code": return try redeemCode(form, client: client, requestID: request.requestID)
-        case "refresh_token": return try refresh(form, client: client, requestID: request.requestID)
+        case "authorization_code":
+            let proof = try tokenProof(request, client: client)
+            return try redeemCode(form, client: client, proof: proof, requestID: request.requestID)
+        case "refresh_token":
+            let proof = try tokenProof(request, client: client)
+            return try refresh(form, client: client, proof: proof, requestID: request.requestID)
         case nil: throw OAuthError.invalidRequest("grant_type missing")
         default: throw OAuthError.unsupportedGrantType("grant type not supported")
         }
+    }
+
+    /// The request's DPoP proof for `/token`, with a server nonce when `dpop.nonce` is
+    /// `required`; nil without a `DPoP` header, which a client that requires DPoP may not omit
+    /// (`invalid_dpop_proof`).
+    ///
+    /// Known gap: `/authorize` ignores `dpop_jkt` (RFC 9449 §10); the authorization code stays
+    /// bound by PKCE alone, and tokens are bound to the key of the token request's proof.
+    private func tokenProof(_ request: HTTPRequest, client: ClientRecord) throws -> DPoPProof? {
+        let proof = try dpopProof(
+            request,
+            method: "POST",
+            uri: configuration.issuer + "/token",
+            demandNonce: configuration.dpopNonceRequired
+        )
+        if proof == nil, client.requiresDPoP { throw OAuthError.invalidDPoPProof("client requires DPoP") }
+        return proof
     }
 
     /// Authenticates the client (RFC 6749 §2.3): HTTP Basic or form secret for confidential
@@ -76,7 +98,12 @@ extension Provider {
         return (id, secret)
     }
 
-    private func redeemCode(_ form: FormData, client: ClientRecord, requestID: String) throws -> HTTPResponse {
+    private func redeemCode(
+        _ form: FormData,
+        client: ClientRecord,
+        proof: DPoPProof?,
+        requestID: String
+    ) throws -> HTTPResponse {
         let code: String?
         let redirectURI: String?
         let verifier: String?
@@ -130,6 +157,10 @@ extension Provider {
             nonce: record.nonce,
             familyID: Self.familyID(codeHash: hash),
             grantType: "authorization_code",
+            binding: TokenBinding(
+                access: proof?.thumbprint,
+                refresh: client.isPublic ? proof?.thumbprint : nil
+            ),
             transaction: record.transaction,
             requestID: requestID
         )
@@ -141,7 +172,12 @@ extension Provider {
         Base64URL.encode(Array(Digest.sha256(Array("refresh-family".utf8) + codeHash).prefix(18)))
     }
 
-    private func refresh(_ form: FormData, client: ClientRecord, requestID: String) throws -> HTTPResponse {
+    private func refresh(
+        _ form: FormData,
+        client: ClientRecord,
+        proof: DPoPProof?,
+        requestID: String
+    ) throws -> HTTPResponse {
         guard let presented = (try? form.single("refresh_token")) ?? nil else {
             throw OAuthError.invalidRequest("refresh_token missing or repeated")
         }
@@ -155,6 +191,14 @@ extension Provider {
             throw OAuthError.invalidGrant("refresh token reused")
         }
         guard now < stored.expiresAt else { throw OAuthError.invalidGrant("refresh token expired") }
+        // RFC 9449 §5: a bound refresh token needs a proof by its key. Checked before the token
+        // is used, so a refusal leaves it usable by its holder.
+        if let bound = stored.dpopThumbprint {
+            guard let proof else { throw OAuthError.invalidDPoPProof("bound refresh token without a proof") }
+            guard constantTimeEquals(proof.thumbprint, bound) else {
+                throw OAuthError.invalidGrant("refresh token bound to another key")
+            }
+        }
         if let requested = (try? form.single("scope")) ?? nil {
             // Known gap: a refresh cannot narrow the scope; a request that tries is refused.
             guard requested == stored.grant.scope else { throw OAuthError.invalidScope("scope cannot change") }
@@ -174,6 +218,7 @@ extension Provider {
             nonce: nil,
             familyID: record.familyID,
             grantType: "refresh_token",
+            binding: TokenBinding(access: proof?.thumbprint, refresh: record.dpopThumbprint),
             requestID: requestID
         )
     }
@@ -207,6 +252,7 @@ extension Provider {
         nonce: String?,
         familyID: String,
         grantType: String,
+        binding: TokenBinding,
         transaction: CodeTransaction? = nil,
         requestID: String
     ) throws -> HTTPResponse {
@@ -226,6 +272,7 @@ extension Provider {
         access["scope"] = .string(grant.scope)
         access["jti"] = .string(random.token(byteCount: 16))
         access["exp"] = .integer(issuedAt + Int64(configuration.accessTokenLifetime))
+        if let jkt = binding.access { access["cnf"] = .object(["jkt": .string(jkt)]) }
         var details: JSONValue?
         if let transaction {
             details = try JSONValue.parse(Array(transaction.authorizationDetails.utf8))
@@ -252,12 +299,13 @@ extension Provider {
                 createdAt: now,
                 expiresAt: now.addingTimeInterval(configuration.refreshTokenLifetime),
                 usedAt: nil,
-                revokedAt: nil
+                revokedAt: nil,
+                dpopThumbprint: binding.refresh
             )
         )
         var body: [String: JSONValue] = [
             "access_token": .string(try keys.sign(.object(access), type: "at+jwt")),
-            "token_type": "Bearer",
+            "token_type": .string(binding.access == nil ? "Bearer" : "DPoP"),
             "expires_in": .integer(Int64(configuration.accessTokenLifetime)),
             "id_token": .string(try keys.sign(.object(identity), type: "JWT")),
             "refresh_token": .string(refreshToken),
@@ -283,6 +331,17 @@ extension Provider {
         var response = HTTPResponse.json(200, JSONValue.object(body).serialized())
         response.headers.set("Cache-Control", "no-store")
         response.headers.set("Pragma", "no-cache")
+        if binding.access != nil, configuration.dpopNonceRequired {
+            response.headers.set("DPoP-Nonce", dpopNonces.current(at: now))
+        }
         return response
     }
+}
+
+/// The DPoP keys (RFC 7638 thumbprints) new tokens are bound to; nil binds nothing.
+struct TokenBinding {
+    /// The access token's `cnf.jkt`: the key of this request's proof.
+    var access: String?
+    /// The refresh token's key: a public client's proof key, kept across rotations.
+    var refresh: String?
 }

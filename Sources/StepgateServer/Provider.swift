@@ -28,6 +28,9 @@ public final class Provider: Sendable {
     let decoyPasswordHash: String
     /// Signs the step-up tickets the decision endpoint hands to browsers.
     let stepUpKey: [UInt8]
+    /// Makes and checks DPoP nonces (RFC 9449 §8); derived from the master key so every node
+    /// accepts every node's nonces.
+    let dpopNonces: DPoPNonce
     let discoveryDocument: [UInt8]
     /// Scores decisions; its configuration was validated when the configuration loaded.
     let riskEngine: RiskEngine
@@ -60,6 +63,7 @@ public final class Provider: Sendable {
         self.csrfKey = masterKey.derive("stepgate csrf v1")
         self.budgetKey = masterKey.derive("stepgate failure budget v1")
         self.stepUpKey = masterKey.derive("stepgate step-up ticket v1")
+        self.dpopNonces = DPoPNonce(key: masterKey.derive("stepgate dpop nonce v1"))
         self.decoyPasswordHash = try passwords.hash(random.bytes(24))
         self.discoveryDocument = Self.discovery(configuration).serialized()
         self.metrics = Metrics(routes: Self.routePaths(demo: configuration.demo))
@@ -239,6 +243,9 @@ public final class Provider: Sendable {
         response.headers.set("Pragma", "no-cache")
         if error.httpStatus == 401 {
             response.headers.set("WWW-Authenticate", "Bearer error=\"\(error.publicCode)\"")
+        }
+        if error.code == .useDPoPNonce {
+            response.headers.set("DPoP-Nonce", dpopNonces.current(at: clock.now))
         }
         logger.info(
             "request rejected",

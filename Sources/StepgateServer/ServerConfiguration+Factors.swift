@@ -18,6 +18,14 @@ extension ConfigReader {
         duration("webauthn.timeout", maximum: 600, into: &config.webAuthnTimeout)
         duration("enrolment.max_age", maximum: 3600, into: &config.enrolmentMaxAge)
         readRelyingParty(into: &config)
+        if let (value, origin) = raw("dpop.nonce") {
+            switch value {
+            case "required": config.dpopNonceRequired = true
+            case "off": config.dpopNonceRequired = false
+            default: problems.append("dpop.nonce (\(origin)): expected required or off")
+            }
+        }
+        duration("dpop.proof_window", maximum: 300, into: &config.dpopProofWindow)
         if let (value, origin) = raw("device.remember_lifetime") {
             if value == "none" {
                 config.deviceRememberLifetime = nil

@@ -52,6 +52,8 @@ public import StepgateStore
 /// | `webauthn.origins` | space-separated origins allowed in WebAuthn client data | the issuer's origin |
 /// | `webauthn.timeout` | duration the browser waits for the authenticator | `2m` |
 /// | `enrolment.max_age` | duration: how fresh the step-up before adding or removing a factor must be | `5m` |
+/// | `dpop.nonce` | `required` or `off`: whether `/token` demands a server nonce in DPoP proofs | `required` |
+/// | `dpop.proof_window` | duration a DPoP proof's `iat` may be from now, either way (at most `5m`) | `60s` |
 /// | `device.remember_lifetime` | duration a remembered device lowers the risk score, or `none` to offer no remembering | `30d` |
 /// | `rate_limit.*` | per-address and per-account request limits (see `RateLimitConfiguration`) | on: 300/min per address, 30 per 5 min per account |
 public struct ServerConfiguration: Sendable {
@@ -111,6 +113,10 @@ public struct ServerConfiguration: Sendable {
     public var webAuthnTimeout: TimeInterval = 120
     /// How fresh (seconds since `auth_time`) the proof must be to add or remove a factor.
     public var enrolmentMaxAge: TimeInterval = 300
+    /// Whether `/token` demands a server nonce in DPoP proofs (RFC 9449 §8).
+    public var dpopNonceRequired = true
+    /// How far a DPoP proof's `iat` may be from now, either way, in seconds.
+    public var dpopProofWindow: TimeInterval = 60
     /// How long a remembered device lowers the risk score; nil when remembering is not offered.
     public var deviceRememberLifetime: TimeInterval? = 30 * 86_400
     /// The edge rate limits (`rate_limit.*`).

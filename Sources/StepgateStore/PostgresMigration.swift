@@ -15,7 +15,7 @@ struct PostgresMigration: Sendable {
         PostgresMigration(version: 4, sql: PostgresSchema.version4),
         PostgresMigration(version: 5, sql: PostgresSchema.version5),
         PostgresMigration(version: 6, sql: PostgresSchema.version6),
-        // Version 7 belongs to a change developed beside version 8; the runner needs no contiguity.
+        PostgresMigration(version: 7, sql: PostgresSchema.version7),
         PostgresMigration(version: 8, sql: PostgresSchema.version8),
     ]
 

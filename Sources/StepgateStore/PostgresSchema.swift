@@ -313,6 +313,17 @@ enum PostgresSchema {
         CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
         """
 
+    /// DPoP: `SQLiteSchema.version7`, type for type.
+    static let version7 = """
+        CREATE TABLE dpop_proofs (
+            jti_hash BYTEA PRIMARY KEY,
+            consumed_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL
+        );
+        ALTER TABLE refresh_tokens ADD COLUMN dpop_jkt TEXT COLLATE "C";
+        ALTER TABLE clients ADD COLUMN requires_dpop BIGINT NOT NULL DEFAULT 0 CHECK (requires_dpop IN (0, 1));
+        """
+
     /// Rate-limit counters: `SQLiteSchema.version8`, type for type.
     static let version8 = """
         CREATE TABLE rate_limit_counters (

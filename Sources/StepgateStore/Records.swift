@@ -66,6 +66,8 @@ public struct ClientRecord: Sendable, Hashable {
     /// Exact redirect URIs; matched byte for byte.
     public var redirectURIs: [String]
     public var createdAt: Date
+    /// Every token request of the client must carry a DPoP proof (RFC 9449 §5); false by default.
+    public var requiresDPoP = false
 
     public var isPublic: Bool { secretHash == nil }
 
@@ -247,6 +249,9 @@ public struct RefreshTokenRecord: Sendable, Hashable {
     /// Set by the atomic update that rotates the token.
     public var usedAt: Date?
     public var revokedAt: Date?
+    /// The RFC 7638 thumbprint of the DPoP key the token is bound to (RFC 9449 §5): a refresh
+    /// must come with a proof by that key. Nil for a token bound to no key.
+    public var dpopThumbprint: String?
 
     public init(
         tokenHash: [UInt8],
@@ -255,8 +260,10 @@ public struct RefreshTokenRecord: Sendable, Hashable {
         createdAt: Date,
         expiresAt: Date,
         usedAt: Date?,
-        revokedAt: Date?
+        revokedAt: Date?,
+        dpopThumbprint: String? = nil
     ) {
+        self.dpopThumbprint = dpopThumbprint
         self.tokenHash = tokenHash
         self.familyID = familyID
         self.grant = grant

@@ -125,8 +125,14 @@ extension SQLStore {
         let redirectURIs = try StoreCoding.jsonArray(client.redirectURIs)
         try withConnection { connection in
             try connection.run(
-                "INSERT INTO clients (id, secret_hash, redirect_uris, created_at) VALUES (?1, ?2, ?3, ?4)",
-                [.text(client.id), .text(client.secretHash), .text(redirectURIs), .date(client.createdAt)]
+                """
+                INSERT INTO clients (id, secret_hash, redirect_uris, created_at, requires_dpop)
+                VALUES (?1, ?2, ?3, ?4, ?5)
+                """,
+                [
+                    .text(client.id), .text(client.secretHash), .text(redirectURIs), .date(client.createdAt),
+                    .integer(client.requiresDPoP ? 1 : 0),
+                ]
             )
         }
     }
@@ -135,15 +141,17 @@ extension SQLStore {
     public func client(id: String) throws -> ClientRecord? {
         try withConnection { connection in
             try connection.queryFirst(
-                "SELECT id, secret_hash, redirect_uris, created_at FROM clients WHERE id = ?1",
+                "SELECT id, secret_hash, redirect_uris, created_at, requires_dpop FROM clients WHERE id = ?1",
                 [.text(id)]
             ) { row in
-                ClientRecord(
+                var client = ClientRecord(
                     id: try row.text(0),
                     secretHash: try row.textOrNil(1),
                     redirectURIs: try row.strings(2),
                     createdAt: try row.date(3)
                 )
+                client.requiresDPoP = try row.int64(4) == 1
+                return client
             }
         }
     }

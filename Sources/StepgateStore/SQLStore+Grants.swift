@@ -100,14 +100,14 @@ extension SQLStore {
                 """
                 INSERT INTO refresh_tokens (
                     token_hash, family_id, client_id, user_id, scope, acr, amr, auth_time,
-                    created_at, expires_at, used_at, revoked_at
-                ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                    created_at, expires_at, used_at, revoked_at, dpop_jkt
+                ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
                 """,
                 [
                     .blob(token.tokenHash), .text(token.familyID), .text(token.grant.clientID),
                     .text(token.grant.userID), .text(token.grant.scope), .text(token.grant.acr), .text(amr),
                     .date(token.grant.authTime), .date(token.createdAt), .date(token.expiresAt),
-                    .date(token.usedAt), .date(token.revokedAt),
+                    .date(token.usedAt), .date(token.revokedAt), .text(token.dpopThumbprint),
                 ]
             )
         }
@@ -120,7 +120,7 @@ extension SQLStore {
             try connection.queryFirst(
                 """
                 SELECT token_hash, family_id, client_id, user_id, scope, acr, amr, auth_time,
-                    created_at, expires_at, used_at, revoked_at
+                    created_at, expires_at, used_at, revoked_at, dpop_jkt
                 FROM refresh_tokens WHERE token_hash = ?1
                 """,
                 [.blob(hash)],
@@ -138,7 +138,7 @@ extension SQLStore {
                 UPDATE refresh_tokens SET used_at = ?1
                 WHERE token_hash = ?2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?1
                 RETURNING token_hash, family_id, client_id, user_id, scope, acr, amr, auth_time,
-                    created_at, expires_at, used_at, revoked_at
+                    created_at, expires_at, used_at, revoked_at, dpop_jkt
                 """,
                 [.date(now), .blob(hash)],
                 Self.refreshTokenRecord
@@ -165,7 +165,8 @@ extension SQLStore {
             createdAt: try row.date(8),
             expiresAt: try row.date(9),
             usedAt: try row.dateOrNil(10),
-            revokedAt: try row.dateOrNil(11)
+            revokedAt: try row.dateOrNil(11),
+            dpopThumbprint: try row.textOrNil(12)
         )
     }
 
@@ -179,6 +180,26 @@ extension SQLStore {
             amr: try row.strings(first + 4),
             authTime: try row.date(first + 5)
         )
+    }
+
+    // MARK: DPoP proofs
+
+    /// Records the proof in one `INSERT … ON CONFLICT DO NOTHING`; true only for the call
+    /// that inserted the row.
+    ///
+    /// Known gap: nothing prunes rows past `expires_at` yet; the table grows by one small row per
+    /// DPoP request. Expired rows still count as used, which is harmless: their proofs are
+    /// outside the `iat` window anyway.
+    public func consumeDPoPProof(jtiHash: [UInt8], expiresAt: Date, now: Date) throws -> Bool {
+        try withConnection { connection in
+            try connection.run(
+                """
+                INSERT INTO dpop_proofs (jti_hash, consumed_at, expires_at) VALUES (?1, ?2, ?3)
+                ON CONFLICT (jti_hash) DO NOTHING
+                """,
+                [.blob(jtiHash), .date(now), .date(expiresAt)]
+            ) == 1
+        }
     }
 
     // MARK: Revoked access tokens

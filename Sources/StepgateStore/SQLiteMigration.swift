@@ -15,7 +15,7 @@ struct SQLiteMigration: Sendable {
         SQLiteMigration(version: 4, sql: SQLiteSchema.version4),
         SQLiteMigration(version: 5, sql: SQLiteSchema.version5),
         SQLiteMigration(version: 6, sql: SQLiteSchema.version6),
-        // Version 7 belongs to a change developed beside version 8; the runner needs no contiguity.
+        SQLiteMigration(version: 7, sql: SQLiteSchema.version7),
         SQLiteMigration(version: 8, sql: SQLiteSchema.version8),
     ]
 }

@@ -303,13 +303,28 @@ enum SQLiteSchema {
         CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
         """
 
+    /// DPoP (RFC 9449): the proofs already used, and the key a refresh token is bound to.
+    ///
+    /// `dpop_proofs.jti_hash` is SHA-256 over the proof key's thumbprint and the proof's `jti`
+    /// (never the raw `jti`); a row means that proof was used. `refresh_tokens.dpop_jkt` is the
+    /// RFC 7638 thumbprint a refresh must prove possession of; NULL for an unbound token.
+    /// `clients.requires_dpop` is 1 for a client whose token requests must carry a proof.
+    static let version7 = """
+        CREATE TABLE dpop_proofs (
+            jti_hash BLOB PRIMARY KEY,
+            consumed_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        ALTER TABLE refresh_tokens ADD COLUMN dpop_jkt TEXT;
+        ALTER TABLE clients ADD COLUMN requires_dpop INTEGER NOT NULL DEFAULT 0 CHECK (requires_dpop IN (0, 1));
+        """
+
     /// Rate-limit counters (`docs/security.md`, "Rate limits"): one row per key and fixed window.
     ///
     /// `key_hash` is an HMAC-SHA256 under a key derived from the master key of what is limited
     /// (an address or an account), never the address or name itself; `window_start` is the
     /// window's first second, `expires_at` its end (rows are pruned by it); `hits` counts every
-    /// request seen in the window, refused ones included. Version 7 is left to another change
-    /// developed beside this one; the runner applies versions that are not contiguous.
+    /// request seen in the window, refused ones included.
     static let version8 = """
         CREATE TABLE rate_limit_counters (
             key_hash BLOB NOT NULL,

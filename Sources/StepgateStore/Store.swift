@@ -172,6 +172,19 @@ public protocol Store: Sendable {
     @discardableResult
     func revokeRefreshFamily(familyID: String, at: Date) throws -> Int
 
+    // MARK: DPoP proofs
+
+    /// Records the single use of a DPoP proof (RFC 9449 §11.1), cluster-wide.
+    ///
+    /// `jtiHash` is a hash the caller derives from the proof key's thumbprint and the proof's
+    /// `jti` (the store never sees the raw values); `expiresAt` is when the proof would be
+    /// refused for its age anyway, kept so expired rows can be pruned. Returns true when no
+    /// proof with this hash was recorded before, recording it; false, changing nothing, when
+    /// one was, whatever its `expiresAt` (an expired row still counts as used until pruned).
+    /// One atomic insert-if-absent: of any number of racing calls with one hash, on one node or
+    /// many, exactly one returns true.
+    func consumeDPoPProof(jtiHash: [UInt8], expiresAt: Date, now: Date) throws -> Bool
+
     // MARK: Revoked access tokens
 
     /// Remembers that the access token with `jti` is revoked until it would expire anyway.

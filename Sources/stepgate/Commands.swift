@@ -100,7 +100,7 @@ enum Commands {
         let arguments = try Arguments(
             raw,
             valued: common.union(["redirect-uri"]),
-            switches: ["public", "secret-stdin"],
+            switches: ["public", "secret-stdin", "dpop"],
             help: help
         )
         if arguments.wantsHelp { return Output.print(help) }
@@ -126,7 +126,8 @@ enum Commands {
             id: arguments.positionals[1],
             redirectURIs: redirectURIs,
             confidential: !isPublic,
-            secret: secret
+            secret: secret,
+            requiresDPoP: arguments.switches.contains("dpop")
         )
         Output.print("client \(result.client.id) added (\(isPublic ? "public" : "confidential"))")
         if let generated = result.secret {

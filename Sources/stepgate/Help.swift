@@ -17,7 +17,7 @@ enum Help {
           user password NAME         set a user's password (standard input); ends the user's sessions
           user disable NAME          disable a user
           factor add NAME totp       enrol a TOTP factor; prints the otpauth:// URI
-          client add ID --redirect-uri URI [--public | --secret-stdin]
+          client add ID --redirect-uri URI [--public | --secret-stdin] [--dpop]
                                      register an OAuth client
           keys rotate                make a new signing key current
           migrate                    bring the database schema up to date, then exit
@@ -69,12 +69,13 @@ enum Help {
         """
 
     static let client = """
-        usage: stepgate client add ID --redirect-uri URI [--redirect-uri URI ...] [--public | --secret-stdin]
+        usage: stepgate client add ID --redirect-uri URI [--redirect-uri URI ...] [--public | --secret-stdin] [--dpop]
 
           --redirect-uri URI  an exact redirect URI (https, or http on localhost); repeatable
           --public            a public client (PKCE, no secret)
           --secret-stdin      read the client secret (32+ characters) from standard input;
                               without it a confidential client gets a generated secret, shown once
+          --dpop              the client must send a DPoP proof (RFC 9449) with every token request
         \(commonFlags)
         """
 

@@ -20,6 +20,8 @@ import Testing
         (.serverError("x"), "server_error", 500),
         (.temporarilyUnavailable("x"), "temporarily_unavailable", 503),
         (.invalidAuthorizationDetails("x"), "invalid_authorization_details", 400),
+        (.invalidDPoPProof("x"), "invalid_dpop_proof", 400),
+        (.useDPoPNonce("x"), "use_dpop_nonce", 400),
     ]
 
     @Test(arguments: table)

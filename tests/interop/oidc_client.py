@@ -3,7 +3,9 @@
 
 It reads discovery, runs the code flow with PKCE S256 asking for acr_values=aal2, answers the
 password and TOTP pages as a browser would, redeems the code with Authlib, verifies the ID token
-against the published JWKS with Authlib's JOSE, refreshes, and calls userinfo.
+against the published JWKS with Authlib's JOSE, refreshes, and calls userinfo; then refreshes
+again with a DPoP proof (RFC 9449, made with `cryptography`: Authlib has no DPoP client) through
+the nonce challenge, and calls userinfo with the DPoP-bound token.
 
 Usage: oidc_client.py ISSUER CLIENT_ID REDIRECT_URI USER PASSWORD TOTP_SECRET_BASE32
 """
@@ -11,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import html.parser
+import json
 import secrets
 import struct
 import sys
@@ -21,6 +24,9 @@ import warnings
 warnings.filterwarnings("ignore", message=".*authlib.jose module is deprecated.*")
 
 import requests
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.jose import JsonWebKey, jwt
 from authlib.oidc.core import CodeIDToken
@@ -109,4 +115,48 @@ expect(refreshed["refresh_token"] != token["refresh_token"], "refresh rotates th
 info = requests.get(discovery["userinfo_endpoint"], timeout=10,
                     headers={"Authorization": "Bearer " + refreshed["access_token"]}).json()
 expect(info["sub"] == claims["sub"], "userinfo answers for the same subject")
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+dpop_key = ec.generate_private_key(ec.SECP256R1())
+point = dpop_key.public_key().public_numbers()
+dpop_jwk = {"kty": "EC", "crv": "P-256", "x": b64url(point.x.to_bytes(32, "big")),
+            "y": b64url(point.y.to_bytes(32, "big"))}
+
+
+def dpop_proof(method, url, nonce=None, access_token=None):
+    """An RFC 9449 proof JWT for METHOD URL, signed with dpop_key."""
+    proof_claims = {"jti": secrets.token_urlsafe(16), "htm": method, "htu": url, "iat": int(time.time())}
+    if nonce:
+        proof_claims["nonce"] = nonce
+    if access_token:
+        proof_claims["ath"] = b64url(hashlib.sha256(access_token.encode()).digest())
+    header = {"typ": "dpop+jwt", "alg": "ES256", "jwk": dpop_jwk}
+    signing_input = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(proof_claims).encode())
+    r, s = decode_dss_signature(dpop_key.sign(signing_input.encode(), ec.ECDSA(hashes.SHA256())))
+    return signing_input + "." + b64url(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
+
+
+token_endpoint = discovery["token_endpoint"]
+userinfo_endpoint = discovery["userinfo_endpoint"]
+expect("ES256" in discovery.get("dpop_signing_alg_values_supported", []), "discovery lists DPoP ES256")
+form = {"grant_type": "refresh_token", "refresh_token": refreshed["refresh_token"], "client_id": client_id}
+challenge = requests.post(token_endpoint, data=form, timeout=10,
+                          headers={"DPoP": dpop_proof("POST", token_endpoint)})
+expect(challenge.status_code == 400 and challenge.json().get("error") == "use_dpop_nonce"
+       and "DPoP-Nonce" in challenge.headers, "the token endpoint asks for a DPoP nonce")
+bound = requests.post(token_endpoint, data=form, timeout=10, headers={
+    "DPoP": dpop_proof("POST", token_endpoint, nonce=challenge.headers["DPoP-Nonce"])}).json()
+expect(bound.get("token_type") == "DPoP", "a refresh with a DPoP proof gets a DPoP-bound token")
+access = bound["access_token"]
+as_bearer = requests.get(userinfo_endpoint, timeout=10, headers={"Authorization": "Bearer " + access})
+expect(as_bearer.status_code == 401 and as_bearer.headers.get("WWW-Authenticate", "").startswith("DPoP "),
+       "a DPoP-bound token sent as Bearer is refused")
+with_proof = requests.get(userinfo_endpoint, timeout=10, headers={
+    "Authorization": "DPoP " + access, "DPoP": dpop_proof("GET", userinfo_endpoint, access_token=access)})
+expect(with_proof.status_code == 200 and with_proof.json()["sub"] == claims["sub"],
+       "userinfo accepts the DPoP-bound token with its proof")
 print("interop: %d passed, 0 failed" % checks)

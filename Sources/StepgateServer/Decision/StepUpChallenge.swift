@@ -3,11 +3,12 @@
 ///
 /// `error="insufficient_user_authentication"` with the level to reach (`acr_values`) and, when
 /// the action has one, the freshness (`max_age`, seconds). The description is fixed text chosen
-/// by Stepgate, never taken from the request.
+/// by Stepgate, never taken from the request. `scheme` is `DPoP` for a DPoP-bound token
+/// (RFC 9449 §7.1), so the client answers with the same kind of token.
 enum StepUpChallenge {
-    static func header(acr: String, maxAge: Int?, description: String) -> String {
+    static func header(acr: String, maxAge: Int?, description: String, scheme: String = "Bearer") -> String {
         var value =
-            "Bearer error=\"insufficient_user_authentication\", error_description=\"\(quoted(description))\", "
+            scheme + " error=\"insufficient_user_authentication\", error_description=\"\(quoted(description))\", "
             + "acr_values=\"\(quoted(acr))\""
         if let maxAge { value += ", max_age=\(maxAge)" }
         return value
