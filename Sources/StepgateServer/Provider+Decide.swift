@@ -134,7 +134,7 @@ extension Provider {
         now: Date
     ) throws -> (DecisionCredential, DecisionSnapshot)? {
         if request.headers["Authorization"] != nil {
-            guard let token = request.bearerToken, let claims = try? verifyAccessToken(token) else { return nil }
+            guard let token = request.bearerToken, let claims = try validAccessToken(token) else { return nil }
             let snapshot = try store.decisionSnapshot(
                 DecisionSnapshotQuery(userID: claims.subject, history: history)
             )

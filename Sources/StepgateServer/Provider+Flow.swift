@@ -190,7 +190,7 @@ extension Provider {
             // The cost was raised in the configuration: upgrade the hash while the password is at hand.
             _ = try store.updatePasswordHash(userID: user.id, passwordHash: try passwords.hash(Array(password.utf8)))
         }
-        let (next, cookie) = try answerAccepted(context)
+        guard let (next, cookie) = try answerAccepted(context, requestID: requestID) else { return .rejected(.invalid) }
         logger.info("password accepted", [LogKey.requestID: requestID, LogKey.subject: user.id])
         auditAccepted(.pwd, next, requestID: requestID)
         return FlowAnswer(
@@ -286,7 +286,7 @@ extension Provider {
             )
             return FlowAnswer(outcome: outcome)
         }
-        let (next, cookie) = try answerAccepted(context)
+        guard let (next, cookie) = try answerAccepted(context, requestID: requestID) else { return .rejected(.invalid) }
         logger.info(
             "factor accepted",
             [LogKey.requestID: requestID, LogKey.subject: answer.userID, LogKey.stepupMethod: answer.method.rawValue]
@@ -357,13 +357,23 @@ extension Provider {
     /// After a correct answer: the next step gets fresh attempts, and the session gets a new ID
     /// (the old one stops working, so an ID planted before sign-in is worthless) and a restarted
     /// idle clock.
-    func answerAccepted(_ context: FlowContext) throws -> (FlowContext, SetCookie) {
+    ///
+    /// Nil when the session's ID changed since this request read it: another answer to the same
+    /// flow, sent at the same time (to this node or another), was accepted first and rotated it.
+    /// That answer goes on; this one is refused like any request with a stale session cookie.
+    func answerAccepted(_ context: FlowContext, requestID: String) throws -> (FlowContext, SetCookie)? {
         _ = try store.resetFlowAttempts(id: context.flow.id)
         let id = random.token(byteCount: 32)
         let idHash = SecretHash.hash(id)
         guard try store.rotateSession(from: context.session.idHash, to: idHash, lastSeenAt: clock.now),
             let record = try store.session(idHash: idHash)
-        else { throw ServerError.corruptData("session vanished during a flow") }
+        else {
+            logger.notice(
+                "answer lost a race with another answer",
+                [LogKey.requestID: requestID, LogKey.flowID: context.flow.id]
+            )
+            return nil
+        }
         let session = SessionContext(idHash: idHash, record: record)
         return (
             FlowContext(flow: context.flow, request: context.request, session: session), try sessionCookie(value: id)
