@@ -43,6 +43,33 @@ struct PostgresServiceTests {
         #expect(browser.send(.get, "/readyz").status == 200)
         harness.assertLogsHold(none: [database.password])
     }
+
+    /// A bearer token that may well be valid is never called invalid because the database is
+    /// down: not at `/decide` (which used to answer 401 `invalid_token`), not at `/userinfo`,
+    /// also once the key ring is due for a reload from the store.
+    @Test func storeDown_bearerTokenAnswers503_notInvalidToken() throws {
+        let database = try TestDatabase()
+        let harness = try BankPolicy.harness { $0.postgres = database.parameters }
+        var browser = harness.browser()
+        let request = ClientRequest(acr: "aal2")
+        let tokens = harness.redeem(harness.signIn(&browser, request), request)
+        let token = try #require(tokens.jsonBody?["access_token"]?.stringValue)
+        var proxy = harness.browser()
+        #expect(proxy.decide(Forwarded(bearer: token)).status == 200)
+
+        try database.refuseConnections(true)
+        let decided = proxy.decide(Forwarded(bearer: token))
+        harness.clock.advance(by: 31)  // past the key ring's reload interval
+        let stale = proxy.decide(Forwarded(bearer: token))
+        let userinfo = proxy.send(.get, "/userinfo", headers: [("Authorization", "Bearer " + token)])
+
+        #expect(decided.status == 503)
+        #expect(stale.status == 503)
+        #expect(userinfo.status == 503)
+        #expect(decided.headers["WWW-Authenticate"] == nil)
+        try database.refuseConnections(false)
+        #expect(proxy.decide(Forwarded(bearer: token)).status == 200)
+    }
 }
 
 /// The test server's libpq URL from `STEPGATE_TEST_POSTGRES`, or nil.

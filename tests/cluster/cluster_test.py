@@ -356,8 +356,11 @@ def code_checks(c):
         results = race([c.redeem(c.a, code, verifier), c.redeem(c.b, code, verifier)])
         statuses = sorted(r.status for r in results)
         check(f"a code raced on A and B: exactly one 200 (round {round_ + 1})", statuses == [200, 400], statuses)
-        for result in results:
-            c.tokens(result)
+        winner = [c.tokens(r).get("refresh_token") for r in results if r.status == 200]
+        if winner and winner[0]:
+            late = c.refresh(c.b if round_ % 2 else c.a, winner[0], client="app").send()
+            check(f"the replay revoked the winner's refresh token too (round {round_ + 1})", late.status == 400,
+                  late.status)
 
 
 def totp_checks(c):
