@@ -133,11 +133,19 @@ if [ -z "$ready" ]; then
   exit 1
 fi
 
-status=0
+# In the background, so that a signal is handled at once (bash runs traps only between
+# commands, and `wait` is one): the checks are stopped, then everything else.
 CLUSTER_PASSWORD="$password" CLUSTER_CLIENT_SECRET="$client_secret" \
   python3 "$root/tests/cluster/cluster_test.py" --bin "$bin" --work "$work" --nginx "$base" \
   --node-a "127.0.0.1:$node_a_port" --node-b "127.0.0.1:$node_b_port" \
-  --pg-control "$STEPGATE_TEST_POSTGRES_CONTROL" || status=$?
+  --pg-control "$STEPGATE_TEST_POSTGRES_CONTROL" &
+checks=$!
+trap 'kill -TERM "$checks" 2>/dev/null || true; exit 130' INT
+trap 'kill -TERM "$checks" 2>/dev/null || true; exit 143' TERM
+status=0
+wait "$checks" || status=$?
+trap 'exit 130' INT
+trap 'exit 143' TERM
 if [ "$status" -ne 0 ]; then
   echo "--- node A log (last lines)"; tail -15 "$work/node-a.log"
   echo "--- node B log (last lines)"; tail -15 "$work/node-b.log"
