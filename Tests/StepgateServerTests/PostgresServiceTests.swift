@@ -91,7 +91,11 @@ struct PostgresServiceTests {
 
             DispatchQueue.concurrentPerform(iterations: 2) { index in
                 var copy = started
-                let response = copy.send(.post, "/api/login", json: ["flow": .string(flow), "otp": .string(codes[index])])
+                let response = copy.send(
+                    .post,
+                    "/api/login",
+                    json: ["flow": .string(flow), "otp": .string(codes[index])]
+                )
                 let complete = response.jsonBody?["status"]?.stringValue == "complete"
                 outcomes.withLock { $0.append((response.status, complete)) }
             }
