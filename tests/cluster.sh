@@ -57,7 +57,7 @@ data_b="$work/data-b"
 "$bin" migrate --data "$data_a" >"$work/migrate.out" 2>&1 || { cat "$work/migrate.out"; exit 1; }
 password="cluster test passphrase $RANDOM"
 # Users: each race or cross-node check spends TOTP time-steps of a user of its own, so no check
-# waits for the clock. twin* users have two authenticator apps (two TOTP factors).
+# waits for the clock. chal and twin* have two authenticator apps (two TOTP factors).
 users=(cross race1 race2 race3 chal twin1 twin2 bank bound1 bound2 bound3 kill outage)
 # The seeds go to a file in the private work folder (mktemp -d: mode 0700), never to the output.
 echo "{" >"$work/users.json"

@@ -124,6 +124,8 @@ extension Provider {
             }
             throw OAuthError.invalidGrant("code expired or already used")
         }
+        // Known gap: the code is spent from here on; if the store fails before the tokens are
+        // stored, the client hears 503 and its retry is refused (a new sign-in is needed).
         guard let user = try store.user(id: record.grant.userID), !user.disabled else {
             throw OAuthError.invalidGrant("user disabled")
         }
