@@ -265,18 +265,26 @@ extension Provider {
 
     /// The common end of a factor's answer: a right answer is recorded as an authentication
     /// event (and the session gets a new ID), a wrong one is counted against the account.
+    ///
+    /// A right answer whose session moved meanwhile (another answer to the same flow, sent at
+    /// the same time to this node or another, was accepted first) is refused like a stale
+    /// cookie and not counted: it guessed nothing, and going on from the session as this
+    /// request read it could complete the flow on the old session, spoiling the other answer.
     func settleAnswer(_ context: FlowContext, _ answer: SettledAnswer, requestID: String) throws -> FlowAnswer {
-        var rejection = answer.rejection
-        if rejection == nil,
+        if answer.rejection == nil,
             try !store.recordAuthentication(
                 sessionIDHash: context.session.idHash,
                 userID: answer.userID,
                 event: event(answer.method, in: context)
             )
         {
-            rejection = "session_changed"
+            logger.notice(
+                "answer lost a race with another answer",
+                [LogKey.requestID: requestID, LogKey.flowID: context.flow.id]
+            )
+            return .rejected(.invalid)
         }
-        if let rejection {
+        if let rejection = answer.rejection {
             let outcome = try failure(
                 context,
                 FailedAnswer(step: answer.step, reason: rejection, subject: answer.userID),

@@ -433,17 +433,20 @@ def challenge_checks(c):
         flow = c.stepup_flow(browser, c.a, stopped.header("Location") or "")
         c.password_step(browser, c.b, flow, user)
         # Two right answers (one per authenticator app, so neither is a TOTP replay) at once.
-        results = race([
+        answers = race([
             browser.prepare(c.a, "POST", "/api/login", body={"flow": flow, "otp": totp(c.seeds[user][0])}),
             browser.prepare(c.b, "POST", "/api/login", body={"flow": flow, "otp": totp(c.seeds[user][1])}),
         ])
-        complete = [r for r in results if r.json().get("status") == "complete"]
+        complete = [r for r in answers if r.json().get("status") == "complete"]
         check(f"a challenge answered on A and B at once completes once (round {round_ + 1})",
-              len(complete) == 1 and all(r.status < 500 for r in results), [r.status for r in results])
+              len(complete) == 1 and all(r.status < 500 for r in answers), [r.status for r in answers])
         results = race([c.decide(c.a, browser, "POST", TRANSFER), c.decide(c.b, browser, "POST", TRANSFER)])
         statuses = sorted(r.status for r in results)
+        # What a refusal asked for (level and risk reasons: no secret), to tell why it was refused.
+        asked = [(r.json().get("acr_values"), [x.get("code") for x in r.json().get("reasons", [])])
+                 for r in results if r.status != 200]
         check(f"a grant raced on A and B lets the transfer through once (round {round_ + 1})",
-              statuses == [200, 401], statuses)
+              statuses == [200, 401], (statuses, asked, [r.status for r in answers]))
 
 
 def bank_checks(c):
