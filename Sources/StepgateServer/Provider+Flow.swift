@@ -429,9 +429,13 @@ extension Provider {
         return .redirect(errorRedirect(context.request, .accessDenied("too many failed attempts")))
     }
 
-    /// Completes the flow once and issues the code.
+    /// Completes the flow once and issues the code, only through the session the flow is bound
+    /// to now: an answer that read the session before another answer to the same flow rotated
+    /// it (at the same time, on this node or another) is refused as completed, and the other
+    /// answer completes the flow on the new session.
     private func finish(_ context: FlowContext, requestID: String) throws -> FlowOutcome {
-        guard try store.completeFlow(id: context.flow.id, now: clock.now) else { return .rejected(.completed) }
+        guard try store.completeFlow(id: context.flow.id, sessionIDHash: context.session.idHash, now: clock.now)
+        else { return .rejected(.completed) }
         metrics.increment("stepgate_stepup_total", [("outcome", "completed")])
         if let challengeID = context.request.stepUpChallenge {
             return .redirect(try finishChallenge(challengeID, context, requestID: requestID))
