@@ -40,8 +40,9 @@ release: deps
 # decision endpoint through real nginx (on SQLite, then on PostgreSQL), Authlib (an OpenID Connect client that is not ours) against a real
 # server, e-mail through the outbox to a real SMTP server (aiosmtpd, STARTTLS), `stepgate probe`
 # against the demo bank behind nginx and against a deliberately flawed provider (each planted
-# flaw caught by name), the demo in headless Chromium, and the bank's factors
-# (security keys, passkeys, codes) in headless Chromium.
+# flaw caught by name), the demo in headless Chromium, the bank's factors
+# (security keys, passkeys, codes) in headless Chromium, and two nodes behind nginx on one
+# PostgreSQL (races across nodes, a node killed, a database restart, key rotation).
 test: deps lint
 	$(SWIFT) build --build-tests
 	scripts/with-postgres.sh $(SWIFT) test --skip-build
@@ -54,6 +55,7 @@ test: deps lint
 	tests/probe_flawed.sh .build/debug/stepgate
 	tests/browser.sh .build/debug/stepgate
 	tests/factors.sh .build/debug/stepgate
+	tests/cluster.sh .build/debug/stepgate
 	scripts/fuzz.sh --runs $(FUZZ_RUNS)
 
 demo: release

@@ -42,9 +42,13 @@ for target in "${targets[@]}"; do
     corpus="$build/fuzz-corpus/$target"
     log="$build/fuzz-logs/$target.log"
     mkdir -p "$corpus"
+    run_limit=("${limit[@]}")
+    if [ "${1:-}" = "--runs" ] && [ -n "${max_runs[$target]:-}" ] && [ "${max_runs[$target]}" -lt "$2" ]; then
+        run_limit=(-runs="${max_runs[$target]}" -seed=1)
+    fi
     # The first directory receives new inputs; the seeds in Fuzz/corpus are only read.
     SWIFT_BACKTRACE=enable=no "$build/release/$target" "$corpus" "Fuzz/corpus/$target" \
-        "${limit[@]}" -max_len="${max_len[$target]}" -timeout=10 \
+        "${run_limit[@]}" -max_len="${max_len[$target]}" -timeout=10 \
         -rss_limit_mb=2048 -artifact_prefix="$build/fuzz-crashes/$target-" \
         -print_final_stats=1 >"$log" 2>&1
     status=$?

@@ -5,7 +5,9 @@
 # The server runs from a temporary folder on a free port of 127.0.0.1 (and a Unix socket in that
 # folder), with fsync off and trust authentication; nothing outside the folder is touched. The
 # command gets STEPGATE_TEST_POSTGRES, a libpq URL of the server's `postgres` database as the
-# `postgres` user (tests create their own schemas in it). The server is stopped and the folder
+# `postgres` user (tests create their own schemas in it), and STEPGATE_TEST_POSTGRES_CONTROL, a
+# script that takes `stop` (a fast shutdown: open connections are cut) or `start` (the same folder,
+# port and settings), for tests of a database restart. The server is stopped and the folder
 # removed when the command ends, fails, or the script is interrupted. As root, the server runs as
 # the `postgres` system user (PostgreSQL refuses to run as root). The command's status is the
 # script's status.
@@ -43,11 +45,24 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 "${run_as[@]}" "$pgbin/initdb" -D "$dir/data" -A trust -U postgres --no-sync --no-locale -E UTF8 >"$dir/initdb.log" 2>&1 ||
   { cat "$dir/initdb.log" >&2; exit 1; }
 started=yes
-"${run_as[@]}" "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-  start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+options="-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+# The control script: every value is quoted with %q, so the folder's name cannot break it.
+{
+  echo '#!/usr/bin/env bash'
+  echo 'set -euo pipefail'
+  printf 'pg_ctl=('; printf '%q ' "${run_as[@]}" "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30
+  echo ')'
+  echo 'case "${1:-}" in'
+  echo '  stop) "${pg_ctl[@]}" -m fast stop >/dev/null ;;'
+  printf '  start) "${pg_ctl[@]}" -o %q start >/dev/null ;;\n' "$options"
+  echo '  *) echo "usage: $0 stop|start" >&2; exit 2 ;;'
+  echo 'esac'
+} >"$dir/control"
+chmod 755 "$dir/control"
+"$dir/control" start || { cat "$dir/server.log" >&2; exit 1; }
 
 export STEPGATE_TEST_POSTGRES="postgresql://postgres@127.0.0.1:$port/postgres"
+export STEPGATE_TEST_POSTGRES_CONTROL="$dir/control"
 # The command runs in the background so that a signal to this script is handled at once (bash
 # runs traps only between commands, and `wait` is one): the command is stopped (SIGTERM; a
 # background job ignores SIGINT), then the server.

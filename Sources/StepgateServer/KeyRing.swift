@@ -111,6 +111,8 @@ final class KeyRing: Sendable {
             return try JWS.verify(compact, keys: { ring.publicKeys[$0] })
         } catch {
             // A kid we do not know may come from a rotation on another node: reload once.
+            // Known gap: any token with an unknown kid causes this read of the key table; there
+            // is no limit on how often.
             guard let header = try? JWS.decodeWithoutVerifying(compact).header,
                 let kid = header["kid"]?.stringValue, ring.publicKeys[kid] == nil
             else { throw error }

@@ -195,7 +195,7 @@ extension Provider {
             // The cost was raised in the configuration: upgrade the hash while the password is at hand.
             _ = try store.updatePasswordHash(userID: user.id, passwordHash: try passwords.hash(Array(password.utf8)))
         }
-        let (next, cookie) = try answerAccepted(context)
+        guard let (next, cookie) = try answerAccepted(context, requestID: requestID) else { return .rejected(.invalid) }
         logger.info("password accepted", [LogKey.requestID: requestID, LogKey.subject: user.id])
         auditAccepted(.pwd, next, requestID: requestID)
         return FlowAnswer(
@@ -273,18 +273,26 @@ extension Provider {
 
     /// The common end of a factor's answer: a right answer is recorded as an authentication
     /// event (and the session gets a new ID), a wrong one is counted against the account.
+    ///
+    /// A right answer whose session moved meanwhile (another answer to the same flow, sent at
+    /// the same time to this node or another, was accepted first) is refused like a stale
+    /// cookie and not counted: it guessed nothing, and going on from the session as this
+    /// request read it could complete the flow on the old session, spoiling the other answer.
     func settleAnswer(_ context: FlowContext, _ answer: SettledAnswer, requestID: String) throws -> FlowAnswer {
-        var rejection = answer.rejection
-        if rejection == nil,
+        if answer.rejection == nil,
             try !store.recordAuthentication(
                 sessionIDHash: context.session.idHash,
                 userID: answer.userID,
                 event: event(answer.method, in: context)
             )
         {
-            rejection = "session_changed"
+            logger.notice(
+                "answer lost a race with another answer",
+                [LogKey.requestID: requestID, LogKey.flowID: context.flow.id]
+            )
+            return .rejected(.invalid)
         }
-        if let rejection {
+        if let rejection = answer.rejection {
             let outcome = try failure(
                 context,
                 FailedAnswer(step: answer.step, reason: rejection, subject: answer.userID),
@@ -294,7 +302,7 @@ extension Provider {
             )
             return FlowAnswer(outcome: outcome)
         }
-        let (next, cookie) = try answerAccepted(context)
+        guard let (next, cookie) = try answerAccepted(context, requestID: requestID) else { return .rejected(.invalid) }
         logger.info(
             "factor accepted",
             [LogKey.requestID: requestID, LogKey.subject: answer.userID, LogKey.stepupMethod: answer.method.rawValue]
@@ -365,13 +373,23 @@ extension Provider {
     /// After a correct answer: the next step gets fresh attempts, and the session gets a new ID
     /// (the old one stops working, so an ID planted before sign-in is worthless) and a restarted
     /// idle clock.
-    func answerAccepted(_ context: FlowContext) throws -> (FlowContext, SetCookie) {
+    ///
+    /// Nil when the session's ID changed since this request read it: another answer to the same
+    /// flow, sent at the same time (to this node or another), was accepted first and rotated it.
+    /// That answer goes on; this one is refused like any request with a stale session cookie.
+    func answerAccepted(_ context: FlowContext, requestID: String) throws -> (FlowContext, SetCookie)? {
         _ = try store.resetFlowAttempts(id: context.flow.id)
         let id = random.token(byteCount: 32)
         let idHash = SecretHash.hash(id)
         guard try store.rotateSession(from: context.session.idHash, to: idHash, lastSeenAt: clock.now),
             let record = try store.session(idHash: idHash)
-        else { throw ServerError.corruptData("session vanished during a flow") }
+        else {
+            logger.notice(
+                "answer lost a race with another answer",
+                [LogKey.requestID: requestID, LogKey.flowID: context.flow.id]
+            )
+            return nil
+        }
         let session = SessionContext(idHash: idHash, record: record)
         return (
             FlowContext(flow: context.flow, request: context.request, session: session), try sessionCookie(value: id)
@@ -419,9 +437,13 @@ extension Provider {
         return .redirect(errorRedirect(context.request, .accessDenied("too many failed attempts")))
     }
 
-    /// Completes the flow once and issues the code.
+    /// Completes the flow once and issues the code, only through the session the flow is bound
+    /// to now: an answer that read the session before another answer to the same flow rotated
+    /// it (at the same time, on this node or another) is refused as completed, and the other
+    /// answer completes the flow on the new session.
     private func finish(_ context: FlowContext, requestID: String) throws -> FlowOutcome {
-        guard try store.completeFlow(id: context.flow.id, now: clock.now) else { return .rejected(.completed) }
+        guard try store.completeFlow(id: context.flow.id, sessionIDHash: context.session.idHash, now: clock.now)
+        else { return .rejected(.completed) }
         metrics.increment("stepgate_stepup_total", [("outcome", "completed")])
         if let challengeID = context.request.stepUpChallenge {
             return .redirect(try finishChallenge(challengeID, context, requestID: requestID))

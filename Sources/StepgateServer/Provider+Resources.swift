@@ -17,9 +17,11 @@ struct AccessTokenClaims: Sendable {
 
 extension Provider {
     /// Verifies an RFC 9068 access token: our signature, `typ` `at+jwt`, our issuer, not expired,
-    /// not revoked. Throws `invalid_token` for every failure.
+    /// not revoked. Throws `invalid_token` for every failure of the token, and the `StoreError`
+    /// when the store cannot answer (reloading the keys, or reading the revocation): a token
+    /// that may well be valid is never called invalid because the database is down.
     func verifyAccessToken(_ token: String) throws -> AccessTokenClaims {
-        guard token.utf8.count <= 8_192, let verified = try? keys.verify(token),
+        guard token.utf8.count <= 8_192, let verified = try verifiedSignature(token),
             verified.header["typ"]?.stringValue?.lowercased() == "at+jwt",
             let claims = try? JSONValue.parse(verified.payload),
             claims["iss"]?.stringValue == configuration.issuer,
@@ -41,6 +43,29 @@ extension Provider {
             expiresAt: expiresAt,
             claims: claims
         )
+    }
+
+    /// The token's signature checked against the key ring; nil when it does not verify. A store
+    /// error (the ring reloads from the store when it is stale or meets an unknown `kid`) is
+    /// thrown as it is.
+    private func verifiedSignature(_ token: String) throws -> VerifiedJWS? {
+        do {
+            return try keys.verify(token)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            return nil
+        }
+    }
+
+    /// The claims of `token` when it is a valid access token, nil when it is not; a store error
+    /// is thrown (see `verifyAccessToken`).
+    func validAccessToken(_ token: String) throws -> AccessTokenClaims? {
+        do {
+            return try verifyAccessToken(token)
+        } catch is OAuthError {
+            return nil
+        }
     }
 
     /// `/userinfo` (OIDC Core §5.3) with a Bearer access token, or a DPoP-bound one with its
@@ -89,7 +114,7 @@ extension Provider {
                 try store.revokeRefreshFamily(familyID: refresh.familyID, at: now)
                 logger.info("refresh token revoked", [LogKey.requestID: request.requestID, LogKey.clientID: client.id])
             }
-        } else if let access = try? verifyAccessToken(token), access.clientID == client.id {
+        } else if let access = try validAccessToken(token), access.clientID == client.id {
             try store.revokeAccessToken(
                 jti: access.jti,
                 expiresAt: Date(timeIntervalSince1970: TimeInterval(access.expiresAt))
@@ -136,7 +161,7 @@ extension Provider {
             }
             return .json(200, body.serialized())
         }
-        guard let access = try? verifyAccessToken(token), let user = try store.user(id: access.subject), !user.disabled
+        guard let access = try validAccessToken(token), let user = try store.user(id: access.subject), !user.disabled
         else { return inactive }
         var object = access.claims.objectValue ?? [:]
         object["active"] = true

@@ -130,11 +130,15 @@ extension Provider {
             throw OAuthError.invalidGrant("code binding does not match")
         }
         guard let record = try store.consumeAuthorizationCode(hash: hash, now: clock.now) else {
-            if stored.consumedAt != nil {
+            // Used before, or just now by a request racing this one (on this node or another):
+            // the first read may predate that use, so read again. Both are a replay.
+            if try stored.consumedAt != nil || store.authorizationCode(hash: hash)?.consumedAt != nil {
                 // A replayed code: revoke what the first redemption issued (RFC 6749 §4.1.2).
                 // Known gap: the access token issued with it is not revoked; it lives out its
                 // lifetime (10 minutes by default).
-                let revoked = try store.revokeRefreshFamily(familyID: Self.familyID(codeHash: hash), at: clock.now)
+                let familyID = Self.familyID(codeHash: hash)
+                try markFamilyRevoked(familyID, grant: stored.grant)
+                let revoked = try store.revokeRefreshFamily(familyID: familyID, at: clock.now)
                 logger.notice(
                     "authorization code replayed",
                     [LogKey.requestID: requestID, LogKey.clientID: client.id, LogKey.count: "\(revoked)"]
@@ -147,6 +151,8 @@ extension Provider {
             }
             throw OAuthError.invalidGrant("code expired or already used")
         }
+        // Known gap: the code is spent from here on; if the store fails before the tokens are
+        // stored, the client hears 503 and its retry is refused (a new sign-in is needed).
         guard let user = try store.user(id: record.grant.userID), !user.disabled else {
             throw OAuthError.invalidGrant("user disabled")
         }
@@ -164,6 +170,32 @@ extension Provider {
             transaction: record.transaction,
             requestID: requestID
         )
+    }
+
+    /// Stores a revoked, unusable token in `familyID`, so a refresh token the first redemption
+    /// of a replayed code has not stored yet (it may be doing so at this moment, on another
+    /// node) goes in revoked: the store adds a token to a family holding a revoked one as
+    /// revoked. Without it, a revocation that comes first finds the family empty.
+    ///
+    /// Its hash is derived from the family, not from a token value (none exists that hashes to
+    /// it), so replaying a code again adds no second row.
+    private func markFamilyRevoked(_ familyID: String, grant: GrantRecord) throws {
+        let now = clock.now
+        do {
+            try store.insertRefreshToken(
+                RefreshTokenRecord(
+                    tokenHash: Digest.sha256(Array("revoked-refresh-family".utf8) + Array(familyID.utf8)),
+                    familyID: familyID,
+                    grant: grant,
+                    createdAt: now,
+                    expiresAt: now,
+                    usedAt: now,
+                    revokedAt: now
+                )
+            )
+        } catch let error as StoreError where error.code == .conflict {
+            return  // marked by an earlier replay
+        }
     }
 
     /// The refresh-token family of a code: derived from the code's hash, so a replayed code can

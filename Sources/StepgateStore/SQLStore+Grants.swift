@@ -93,24 +93,46 @@ extension SQLStore {
 
     /// Adds a token; throws `StoreError(.conflict)` if the hash exists or the client or user is
     /// unknown.
+    ///
+    /// A token added to a family that holds a revoked token is stored revoked (at that token's
+    /// time). The family is locked for the insert as `revokeRefreshFamily` locks it, so a
+    /// revocation that races the insert (a reused token, or a replayed code, on another node)
+    /// either commits first and the new token goes in revoked, or waits and revokes it too.
     public func insertRefreshToken(_ token: RefreshTokenRecord) throws {
         let amr = try StoreCoding.jsonArray(token.grant.amr)
         try withConnection { connection in
-            try connection.run(
-                """
-                INSERT INTO refresh_tokens (
-                    token_hash, family_id, client_id, user_id, scope, acr, amr, auth_time,
-                    created_at, expires_at, used_at, revoked_at, dpop_jkt
-                ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                """,
-                [
-                    .blob(token.tokenHash), .text(token.familyID), .text(token.grant.clientID),
-                    .text(token.grant.userID), .text(token.grant.scope), .text(token.grant.acr), .text(amr),
-                    .date(token.grant.authTime), .date(token.createdAt), .date(token.expiresAt),
-                    .date(token.usedAt), .date(token.revokedAt), .text(token.dpopThumbprint),
-                ]
-            )
+            try connection.writeTransaction {
+                try Self.lockFamily(token.familyID, on: connection)
+                let familyRevokedAt = try connection.queryFirst(
+                    "SELECT revoked_at FROM refresh_tokens WHERE family_id = ?1 AND revoked_at IS NOT NULL LIMIT 1",
+                    [.text(token.familyID)]
+                ) { try $0.date(0) }
+                try connection.run(
+                    """
+                    INSERT INTO refresh_tokens (
+                        token_hash, family_id, client_id, user_id, scope, acr, amr, auth_time,
+                        created_at, expires_at, used_at, revoked_at, dpop_jkt
+                    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                    """,
+                    [
+                        .blob(token.tokenHash), .text(token.familyID), .text(token.grant.clientID),
+                        .text(token.grant.userID), .text(token.grant.scope), .text(token.grant.acr), .text(amr),
+                        .date(token.grant.authTime), .date(token.createdAt), .date(token.expiresAt),
+                        .date(token.usedAt), .date(token.revokedAt ?? familyRevokedAt), .text(token.dpopThumbprint),
+                    ]
+                )
+            }
         }
+    }
+
+    /// Inside a write transaction: waits for, then holds until the transaction ends, the lock of
+    /// one refresh-token family, so inserts into and revocations of one family run one after
+    /// the other. On PostgreSQL a transaction-level advisory lock (each later statement of the
+    /// transaction sees what the previous holder committed); nothing on SQLite, whose write
+    /// transactions hold the database's one write lock from their start.
+    private static func lockFamily(_ familyID: String, on connection: Connection) throws {
+        guard let lock = Connection.dialect.familyLock else { return }
+        try connection.query(lock, [.text(familyID)]) { _ in () }
     }
 
     /// The token with this hash in any state (used, revoked, expired), or nil; callers use it
@@ -146,14 +168,19 @@ extension SQLStore {
         }
     }
 
-    /// Revokes every not yet revoked token of the family; returns how many that was.
+    /// Revokes every not yet revoked token of the family; returns how many that was. Holds the
+    /// family's lock (see `insertRefreshToken`), so a token being added at the same time is
+    /// revoked too.
     @discardableResult
     public func revokeRefreshFamily(familyID: String, at: Date) throws -> Int {
         try withConnection { connection in
-            try connection.run(
-                "UPDATE refresh_tokens SET revoked_at = ?2 WHERE family_id = ?1 AND revoked_at IS NULL",
-                [.text(familyID), .date(at)]
-            )
+            try connection.writeTransaction {
+                try Self.lockFamily(familyID, on: connection)
+                return try connection.run(
+                    "UPDATE refresh_tokens SET revoked_at = ?2 WHERE family_id = ?1 AND revoked_at IS NULL",
+                    [.text(familyID), .date(at)]
+                )
+            }
         }
     }
 

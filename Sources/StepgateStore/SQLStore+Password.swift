@@ -31,6 +31,9 @@ extension SQLStore {
                 } else {
                     ended = try connection.run("DELETE FROM sessions WHERE user_id = ?1", [.text(change.userID)])
                 }
+                // Known gap: this takes no refresh-family lock (`insertRefreshToken`), so on
+                // PostgreSQL a refresh rotated on another node at this very moment can store its
+                // new token after this update, unrevoked.
                 let revoked = try connection.run(
                     "UPDATE refresh_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
                     [.text(change.userID), .date(change.at)]

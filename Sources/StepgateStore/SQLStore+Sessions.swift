@@ -260,6 +260,21 @@ extension SQLStore {
         }
     }
 
+    /// Completes the flow in one conditional update, only if open, unexpired at `now` and still
+    /// bound to `sessionIDHash` (which `rotateSession` moves in the same transaction as the
+    /// session).
+    public func completeFlow(id: String, sessionIDHash: [UInt8], now: Date) throws -> Bool {
+        try withConnection { connection in
+            try connection.run(
+                """
+                UPDATE flows SET completed_at = ?2
+                WHERE id = ?1 AND completed_at IS NULL AND expires_at > ?2 AND session_id_hash = ?3
+                """,
+                [.text(id), .date(now), .blob(sessionIDHash)]
+            ) == 1
+        }
+    }
+
     /// Completes the flow in one conditional update, only if open and unexpired at `now`.
     public func completeFlow(id: String, now: Date) throws -> Bool {
         try withConnection { connection in

@@ -110,6 +110,17 @@ enum SQLDialect: Sendable {
         }
     }
 
+    /// A statement taking the lock of one refresh-token family (`?1`, its ID) until the write
+    /// transaction ends (`SQLStore.insertRefreshToken`); nil for SQLite, whose write
+    /// transactions never overlap. The first key (`Stph`) sets these locks apart from the
+    /// migration lock.
+    var familyLock: String? {
+        switch self {
+        case .sqlite: return nil
+        case .postgres: return "SELECT pg_advisory_xact_lock(1400139880, hashtext(?1))"
+        }
+    }
+
     /// Appended to a subquery that picks rows to consume: a racing statement skips rows being
     /// consumed by another and takes the next, instead of waiting and then finding none.
     /// Nothing for SQLite, where writers never overlap.

@@ -129,6 +129,9 @@ public protocol Store: Sendable {
     func resetFlowAttempts(id: String) throws -> Bool
     /// Marks the flow completed, only if it is open and unexpired; false otherwise.
     func completeFlow(id: String, now: Date) throws -> Bool
+    /// `completeFlow`, only while the flow is still bound to `sessionIDHash`: a request that read
+    /// the session before another request rotated it cannot complete the flow on the old one.
+    func completeFlow(id: String, sessionIDHash: [UInt8], now: Date) throws -> Bool
 
     // MARK: Per-account failure budget
 

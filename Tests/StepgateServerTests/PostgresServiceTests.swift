@@ -1,5 +1,6 @@
 import Foundation
 import StepgateCore
+import Synchronization
 import Testing
 
 @testable import StepgateServer
@@ -42,6 +43,67 @@ struct PostgresServiceTests {
         try database.refuseConnections(false)
         #expect(browser.send(.get, "/readyz").status == 200)
         harness.assertLogsHold(none: [database.password])
+    }
+
+    /// A bearer token that may well be valid is never called invalid because the database is
+    /// down: not at `/decide` (which used to answer 401 `invalid_token`), not at `/userinfo`,
+    /// also once the key ring is due for a reload from the store.
+    @Test func storeDown_bearerTokenAnswers503_notInvalidToken() throws {
+        let database = try TestDatabase()
+        let harness = try BankPolicy.harness { $0.postgres = database.parameters }
+        var browser = harness.browser()
+        let request = ClientRequest(acr: "aal2")
+        let tokens = harness.redeem(harness.signIn(&browser, request), request)
+        let token = try #require(tokens.jsonBody?["access_token"]?.stringValue)
+        var proxy = harness.browser()
+        #expect(proxy.decide(Forwarded(bearer: token)).status == 200)
+
+        try database.refuseConnections(true)
+        let decided = proxy.decide(Forwarded(bearer: token))
+        harness.clock.advance(by: 31)  // past the key ring's reload interval
+        let stale = proxy.decide(Forwarded(bearer: token))
+        let userinfo = proxy.send(.get, "/userinfo", headers: [("Authorization", "Bearer " + token)])
+
+        #expect(decided.status == 503)
+        #expect(stale.status == 503)
+        #expect(userinfo.status == 503)
+        #expect(decided.headers["WWW-Authenticate"] == nil)
+        try database.refuseConnections(false)
+        #expect(proxy.decide(Forwarded(bearer: token)).status == 200)
+    }
+
+    /// Two right answers to one flow at once (one per authenticator app, so neither is a TOTP
+    /// replay), as two nodes would take them: the flow completes once, and the answer that
+    /// loses the session rotation is refused cleanly (it used to end in a 500).
+    @Test func racingRightAnswers_completeTheFlowOnce_withoutServerError() throws {
+        let database = try TestDatabase()
+        let harness = try Harness { $0.postgres = database.parameters }
+        let secondSecret = Array("abcdefghijklmnopqrst".utf8)
+        _ = try harness.admin.addTOTP(userName: "alice", secret: secondSecret)
+        let second = TOTP(secret: secondSecret)
+        for _ in 0..<6 {
+            harness.clock.advance(by: 31)  // a fresh time-step for both apps
+            var browser = harness.browser()
+            let (flow, _) = harness.passwordThenState(&browser)
+            let codes = [harness.totp(), second.code(step: second.step(at: harness.clock.now))]
+            let started = browser
+            let outcomes = Mutex<[(status: Int, complete: Bool)]>([])
+
+            DispatchQueue.concurrentPerform(iterations: 2) { index in
+                var copy = started
+                let response = copy.send(
+                    .post,
+                    "/api/login",
+                    json: ["flow": .string(flow), "otp": .string(codes[index])]
+                )
+                let complete = response.jsonBody?["status"]?.stringValue == "complete"
+                outcomes.withLock { $0.append((response.status, complete)) }
+            }
+
+            let results = outcomes.withLock { $0 }
+            #expect(results.filter(\.complete).count == 1)
+            #expect(results.allSatisfy { $0.status < 500 }, "statuses \(results.map(\.status))")
+        }
     }
 }
 

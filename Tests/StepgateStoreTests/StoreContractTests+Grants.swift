@@ -149,6 +149,43 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func insertRefreshToken_intoRevokedFamily_storesItRevoked(kind: StoreKind) throws {
+        let fixture = try Self.grantFixture(kind)
+        try fixture.store.insertRefreshToken(Sample.refreshToken())
+        try fixture.store.revokeRefreshFamily(familyID: "family-1", at: Sample.at(-1))
+        try fixture.store.insertRefreshToken(Sample.refreshToken(2))
+        try fixture.store.insertRefreshToken(Sample.refreshToken(3, family: "family-2"))
+
+        #expect(try fixture.store.refreshToken(hash: Sample.tokenHash(2))?.revokedAt == Sample.at(-1))
+        #expect(try fixture.store.refreshToken(hash: Sample.tokenHash(3))?.revokedAt == nil)
+        #expect(try fixture.store.consumeRefreshToken(hash: Sample.tokenHash(2), now: Sample.now) == nil)
+    }
+
+    /// A revocation racing the insert of a family's next token (a reused token on one node, its
+    /// rotation on another) never leaves that token usable, whichever commits first.
+    @Test(arguments: StoreKind.allCases)
+    func revokeRefreshFamily_racingInsert_leavesNoLiveToken(kind: StoreKind) throws {
+        let fixture = try Self.grantFixture(kind)
+        let store = fixture.store
+        for round in UInt8(0)..<8 {
+            let family = "family-race-\(round)"
+            try store.insertRefreshToken(Sample.refreshToken(10 + 2 * round, family: family))
+
+            let outcome = race(2) { index in
+                if index == 0 {
+                    try store.insertRefreshToken(Sample.refreshToken(11 + 2 * round, family: family))
+                } else {
+                    try store.revokeRefreshFamily(familyID: family, at: Sample.now)
+                }
+                return true
+            }
+
+            #expect(outcome.errors == [])
+            #expect(try store.refreshToken(hash: Sample.tokenHash(11 + 2 * round))?.revokedAt != nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func consumeRefreshToken_racingCallsHaveOneWinner(kind: StoreKind) throws {
         let fixture = try Self.grantFixture(kind)
         try fixture.store.insertRefreshToken(Sample.refreshToken())

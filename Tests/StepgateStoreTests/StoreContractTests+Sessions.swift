@@ -342,6 +342,19 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func completeFlow_refusesASessionRotatedAway(kind: StoreKind) throws {
+        let fixture = try Self.flowFixture(kind)
+        let old = Sample.session().idHash
+        let new = Array(repeating: UInt8(0x5A), count: 32)
+        #expect(try fixture.store.rotateSession(from: old, to: new, lastSeenAt: Sample.now))
+
+        try fixture.expectUnchanged { () throws in
+            #expect(try fixture.store.completeFlow(id: "flow-1", sessionIDHash: old, now: Sample.now) == false)
+        }
+        #expect(try fixture.store.completeFlow(id: "flow-1", sessionIDHash: new, now: Sample.now))
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func completeFlow_refusesExpiredAndUnknownFlows(kind: StoreKind) throws {
         let fixture = try Self.flowFixture(kind)
 
