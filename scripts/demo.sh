@@ -84,6 +84,13 @@ cat <<MSG
 
 MSG
 # E-mail and SMS go to the console sinks (development only: they print codes) unless set otherwise.
+# The demo is also the target of `stepgate probe` (examples/probe-stepgate.yaml), which signs one
+# user in about a hundred times in two minutes and spends a few failed answers on purpose: the
+# rate limits and the failure budget are raised so that runs can follow one another. Set these
+# variables to try the defaults (docs/configuration.md).
+export STEPGATE_RATE_LIMIT_IP_REQUESTS="${STEPGATE_RATE_LIMIT_IP_REQUESTS:-100000}"
+export STEPGATE_RATE_LIMIT_ACCOUNT_REQUESTS="${STEPGATE_RATE_LIMIT_ACCOUNT_REQUESTS:-10000}"
+export STEPGATE_ACCOUNT_MAX_FAILURES="${STEPGATE_ACCOUNT_MAX_FAILURES:-40}"
 STEPGATE_POLICY="$root/examples/policy.conf" STEPGATE_DEMO_BANK_LISTEN="127.0.0.1:$bank_port" \
   STEPGATE_DELIVERY_EMAIL="${STEPGATE_DELIVERY_EMAIL:-console}" STEPGATE_DELIVERY_SMS="${STEPGATE_DELIVERY_SMS:-console}" \
   "$bin" serve --data "$data" --listen "127.0.0.1:$stepgate_port" --issuer "$issuer" --demo
