@@ -4,6 +4,7 @@
 # Prints one line per target and a final `fuzz: N passed, M failed`; exits 1 when any target
 # crashed (or broke a property) and 2 when the build failed. Inputs that crash are saved under
 # Fuzz/.build/fuzz-crashes/; the corpus each target grows is kept in Fuzz/.build/fuzz-corpus/.
+# FUZZ_TARGETS="FuzzPolicy FuzzForwarded" runs only those targets.
 # Usage: scripts/fuzz.sh [SECONDS | --runs N]
 set -uo pipefail
 
@@ -19,9 +20,13 @@ declare -A max_len=(
     [FuzzJSON]=4096 [FuzzBase]=1024 [FuzzJWS]=4096 [FuzzJWK]=4096
     [FuzzPassword]=320 [FuzzForm]=4096 [FuzzHeaders]=4096 [FuzzConfig]=4096
     [FuzzCBOR]=4096 [FuzzWebAuthn]=4096 [FuzzProbeTarget]=4096 [FuzzProbeHTML]=8192 [FuzzProbeChallenge]=2048
+    [FuzzProbeTokens]=4096 [FuzzPolicy]=4096 [FuzzPolicyCases]=4096 [FuzzAuthorizationDetails]=4096
+    [FuzzForwarded]=2048
 )
 targets=(FuzzJSON FuzzBase FuzzJWS FuzzJWK FuzzPassword FuzzForm FuzzHeaders FuzzConfig FuzzCBOR FuzzWebAuthn
-    FuzzProbeTarget FuzzProbeHTML FuzzProbeChallenge)
+    FuzzProbeTarget FuzzProbeHTML FuzzProbeChallenge FuzzProbeTokens FuzzPolicy FuzzPolicyCases
+    FuzzAuthorizationDetails FuzzForwarded)
+if [ -n "${FUZZ_TARGETS:-}" ]; then read -ra targets <<<"$FUZZ_TARGETS"; fi
 
 build=Fuzz/.build
 mkdir -p "$build/fuzz-crashes" "$build/fuzz-logs"

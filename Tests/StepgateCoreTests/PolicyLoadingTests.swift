@@ -249,4 +249,11 @@ import Testing
         let policy = try Policy.load("[action.a]\nmethod = GET\npath = /a\nlevel = aal3", assurance: .standard)
         #expect(policy.levels == ["aal1", "aal2", "aal3"])
     }
+
+    @Test func load_readsCRLFLineEnds() throws {
+        let text = "[action.transfer]\r\nmethod = POST\r\npath = /api/transfers\r\nlevel = aal2\r\n"
+        let policy = try Policy.load(text, levels: ["aal1", "aal2"])
+        #expect(policy.actions.map(\.name) == ["transfer"])
+        #expect(policy.actions.first?.level == "aal2")
+    }
 }
