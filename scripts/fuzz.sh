@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of Fuzz/ and runs each for SECONDS (default 30), one after another;
-# with `--runs N`, each runs N inputs from a fixed seed instead (repeatable: what `make test` uses).
+# with `--runs N`, each runs N inputs (fewer for the slow targets in `max_runs`) from a fixed seed
+# instead (repeatable: what `make test` uses).
 # Prints one line per target and a final `fuzz: N passed, M failed`; exits 1 when any target
 # crashed (or broke a property) and 2 when the build failed. Inputs that crash are saved under
 # Fuzz/.build/fuzz-crashes/; the corpus each target grows is kept in Fuzz/.build/fuzz-corpus/.
