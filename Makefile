@@ -58,7 +58,7 @@ test: deps lint
 
 # The Swift tests under AddressSanitizer (with LeakSanitizer), then under ThreadSanitizer: each
 # its own debug build in its own scratch path (.build-asan, .build-tsan), run once with a
-# throwaway PostgreSQL. Not part of `test`: two more full builds, about 7 minutes on 2 cores.
+# throwaway PostgreSQL. Not part of `test`: two more full builds, about 8 minutes on 2 cores.
 # Suppressions, each with its reason: scripts/sanitizers/.
 SANITIZERS := scripts/sanitizers
 test-sanitize: deps
