@@ -29,6 +29,12 @@ targets=(FuzzJSON FuzzBase FuzzJWS FuzzJWK FuzzPassword FuzzForm FuzzHeaders Fuz
     FuzzAuthorizationDetails FuzzForwarded)
 if [ -n "${FUZZ_TARGETS:-}" ]; then read -ra targets <<<"$FUZZ_TARGETS"; fi
 
+# With `--runs N`, the slow targets (each input loads a policy or a case file several times, or
+# reads every line as headers, addresses and networks, or a whole HTML page) run at most this
+# many inputs, so that `make test`'s smoke of every target stays under about two minutes on
+# 2 cores. Timed runs (`make fuzz`) give every target the same time.
+declare -A max_runs=([FuzzPolicy]=10000 [FuzzPolicyCases]=5000 [FuzzForwarded]=20000 [FuzzProbeHTML]=30000)
+
 build=Fuzz/.build
 mkdir -p "$build/fuzz-crashes" "$build/fuzz-logs"
 
@@ -48,9 +54,13 @@ for target in "${targets[@]}"; do
     corpus="$build/fuzz-corpus/$target"
     log="$build/fuzz-logs/$target.log"
     mkdir -p "$corpus"
+    run_limit=("${limit[@]}")
+    if [ "${1:-}" = "--runs" ] && [ -n "${max_runs[$target]:-}" ] && [ "${max_runs[$target]}" -lt "$2" ]; then
+        run_limit=(-runs="${max_runs[$target]}" -seed=1)
+    fi
     # The first directory receives new inputs; the seeds in Fuzz/corpus are only read.
     SWIFT_BACKTRACE=enable=no "$build/release/$target" "$corpus" "Fuzz/corpus/$target" \
-        "${limit[@]}" -max_len="${max_len[$target]}" -timeout=10 \
+        "${run_limit[@]}" -max_len="${max_len[$target]}" -timeout=10 \
         -rss_limit_mb=2048 -artifact_prefix="$build/fuzz-crashes/$target-" \
         -print_final_stats=1 >"$log" 2>&1
     status=$?
