@@ -15,6 +15,7 @@ let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let crypto = Target.Dependency.product(name: "StepgateCrypto", package: root)
 let core = Target.Dependency.product(name: "StepgateCore", package: root)
 let http = Target.Dependency.product(name: "StepgateHTTP", package: root)
+let server = Target.Dependency.product(name: "StepgateServer", package: root)
 let probe = Target.Dependency.product(name: "StepgateProbe", package: root)
 
 /// One libFuzzer executable: `-parse-as-library` because it exports
@@ -50,5 +51,10 @@ let package = Package(
         fuzzer("FuzzProbeTarget", [probe]),
         fuzzer("FuzzProbeHTML", [probe]),
         fuzzer("FuzzProbeChallenge", [probe]),
+        fuzzer("FuzzProbeTokens", [probe, crypto]),
+        fuzzer("FuzzPolicy", [core]),
+        fuzzer("FuzzPolicyCases", [core]),
+        fuzzer("FuzzAuthorizationDetails", [core, crypto]),
+        fuzzer("FuzzForwarded", [server, http, core]),
     ]
 )

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of Fuzz/ and runs each for SECONDS (default 30), one after another;
-# with `--runs N`, each runs N inputs from a fixed seed instead (repeatable: what `make test` uses).
+# with `--runs N`, each runs N inputs (fewer for the slow targets in `max_runs`) from a fixed seed
+# instead (repeatable: what `make test` uses).
 # Prints one line per target and a final `fuzz: N passed, M failed`; exits 1 when any target
 # crashed (or broke a property) and 2 when the build failed. Inputs that crash are saved under
 # Fuzz/.build/fuzz-crashes/; the corpus each target grows is kept in Fuzz/.build/fuzz-corpus/.
+# FUZZ_TARGETS="FuzzPolicy FuzzForwarded" runs only those targets.
 # Usage: scripts/fuzz.sh [SECONDS | --runs N]
 set -uo pipefail
 
@@ -19,9 +21,19 @@ declare -A max_len=(
     [FuzzJSON]=4096 [FuzzBase]=1024 [FuzzJWS]=4096 [FuzzJWK]=4096 [FuzzDPoP]=4096
     [FuzzPassword]=320 [FuzzForm]=4096 [FuzzHeaders]=4096 [FuzzConfig]=4096
     [FuzzCBOR]=4096 [FuzzWebAuthn]=4096 [FuzzProbeTarget]=4096 [FuzzProbeHTML]=8192 [FuzzProbeChallenge]=2048
+    [FuzzProbeTokens]=4096 [FuzzPolicy]=4096 [FuzzPolicyCases]=4096 [FuzzAuthorizationDetails]=4096
+    [FuzzForwarded]=2048
 )
 targets=(FuzzJSON FuzzBase FuzzJWS FuzzJWK FuzzDPoP FuzzPassword FuzzForm FuzzHeaders FuzzConfig FuzzCBOR FuzzWebAuthn
-    FuzzProbeTarget FuzzProbeHTML FuzzProbeChallenge)
+    FuzzProbeTarget FuzzProbeHTML FuzzProbeChallenge FuzzProbeTokens FuzzPolicy FuzzPolicyCases
+    FuzzAuthorizationDetails FuzzForwarded)
+if [ -n "${FUZZ_TARGETS:-}" ]; then read -ra targets <<<"$FUZZ_TARGETS"; fi
+
+# With `--runs N`, the slow targets (each input loads a policy or a case file several times, or
+# reads every line as headers, addresses and networks, or a whole HTML page) run at most this
+# many inputs, so that `make test`'s smoke of every target stays under about two minutes on
+# 2 cores. Timed runs (`make fuzz`) give every target the same time.
+declare -A max_runs=([FuzzPolicy]=10000 [FuzzPolicyCases]=5000 [FuzzForwarded]=20000 [FuzzProbeHTML]=30000)
 
 build=Fuzz/.build
 mkdir -p "$build/fuzz-crashes" "$build/fuzz-logs"

@@ -37,9 +37,11 @@ public struct ConfigFile: Sendable {
         var problems: [String] = []
         var section = ""
         var seen: [String: Int] = [:]
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Split on the scalar U+000A, not the `Character` "\n": "\r\n" is one `Character`, so a
+        // file with CRLF line ends would otherwise be one line (FuzzConfig checks that no value spans lines).
+        for (index, raw) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let number = index + 1
-            let line = raw.trimmingWhitespace()
+            let line = Substring(raw).trimmingWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("[") {
                 guard line.hasSuffix("]"), line.count > 2 else {

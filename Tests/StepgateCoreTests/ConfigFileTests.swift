@@ -18,4 +18,15 @@ import Testing
         #expect(file.sections.map(\.line) == [2, 3, 4])
         #expect(file.entries.first?.section == "")
     }
+
+    /// "\r\n" is a single `Character`: splitting the text by `Character` read a CRLF file as one
+    /// line, the first key's value swallowing the rest of the file.
+    @Test func parse_readsCRLFLineEnds() {
+        let (file, problems) = ConfigFile.parse("key = value\r\n[s]\r\nk = v # c\r\nq = \"x\"\r\n")
+        #expect(problems.isEmpty)
+        #expect(file.entries.map(\.key) == ["key", "s.k", "s.q"])
+        #expect(file.entries.map(\.value) == ["value", "v", "x"])
+        #expect(file.entries.map(\.line) == [1, 3, 4])
+        #expect(file.sections.map(\.name) == ["s"])
+    }
 }

@@ -249,4 +249,37 @@ import Testing
         let policy = try Policy.load("[action.a]\nmethod = GET\npath = /a\nlevel = aal3", assurance: .standard)
         #expect(policy.levels == ["aal1", "aal2", "aal3"])
     }
+
+    @Test func load_readsCRLFLineEnds() throws {
+        let text = "[action.transfer]\r\nmethod = POST\r\npath = /api/transfers\r\nlevel = aal2\r\n"
+        let policy = try Policy.load(text, levels: ["aal1", "aal2"])
+        #expect(policy.actions.map(\.name) == ["transfer"])
+        #expect(policy.actions.first?.level == "aal2")
+    }
+
+    /// Found by FuzzPolicy: `bank.example:8443.` was kept as `bank.example:8443` (the port cut
+    /// at the last `:` only when digits followed it, then one final dot dropped), a host no
+    /// request normalises to, so the action silently matched nothing; `fe80::1` became `fe80:`.
+    @Test(arguments: ["bank.example:8443.", "fe80::1", "bank.example:x", "bank.example:", "...", "[::1", "[]:443"])
+    func load_refusesHostsThatNormalisingWouldChange(_ host: String) {
+        let text = "[action.a]\nmethod = GET\npath = /a\nhost = \(host)\nlevel = aal1"
+        #expect(throws: PolicyLoadError.self) { try Policy.load(text, levels: ["aal1"]) }
+    }
+
+    @Test(arguments: [
+        ("Bank.Example.", "bank.example"), ("bank.example:8443", "bank.example"),
+        ("[2001:DB8::1]:443", "[2001:db8::1]"), ("192.0.2.1:80", "192.0.2.1"),
+    ])
+    func load_normalisesHostsToWhatTheirRequestsMeet(_ host: String, _ expected: String) throws {
+        let policy = try Policy.load(
+            "[action.a]\nmethod = GET\npath = /a\nhost = \(host)\nlevel = aal1",
+            levels: ["aal1"]
+        )
+        let action = try #require(policy.actions.first)
+        #expect(action.host == expected)
+        #expect(RequestPath.normalizedHost(expected) == expected)
+        for requestHost in [host, expected, expected.uppercased() + ".:8080"] {
+            #expect(policy.match(PolicyRequest(method: "GET", target: "/a", host: requestHost)) == .action(action))
+        }
+    }
 }

@@ -11,9 +11,11 @@ public func fuzzConfig(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     require(file.entries.map(\.line) == file.entries.map(\.line).sorted(), "entries out of order")
     for entry in file.entries {
         require(!entry.key.isEmpty, "an entry without a key")
+        // A line ends at every U+000A, also inside "\r\n" (one `Character`).
+        require(!entry.value.unicodeScalars.contains("\n"), "a value that spans lines")
         require(file[entry.key] == entry.value, "lookup by key finds another value")
     }
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+    let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).count
     require(problems.count + file.entries.count <= lines, "more results than lines")
     return 0
 }

@@ -87,9 +87,12 @@ struct ActionReader {
 
     private mutating func readHost(_ entry: ConfigFile.Entry?) -> String? {
         guard let entry else { return nil }
-        let allowed = entry.value.utf8.allSatisfy { RequestPath.isAlphanumeric($0) || "-.:[]".utf8.contains($0) }
-        guard !entry.value.isEmpty, allowed else {
-            report(entry.line, "host: expected a host name or IP address, such as bank.example")
+        guard RequestPath.isHostWithOptionalPort(entry.value) else {
+            report(
+                entry.line,
+                "host: expected a host name or IP address (IPv6 in brackets), optionally with :PORT, "
+                    + "such as bank.example"
+            )
             return nil
         }
         return RequestPath.normalizedHost(entry.value)

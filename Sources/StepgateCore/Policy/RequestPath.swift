@@ -71,16 +71,42 @@ public enum RequestPath {
         return String(decoding: segment.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
     }
 
-    /// The host of a `Host` header or URL authority: lowercased, without port or a final dot.
+    /// The host of a `Host` header or URL authority: lowercased, without port or final dots.
+    ///
+    /// The port is everything from the first `:` outside brackets, as nginx and
+    /// `ForwardedRequest` read it. Normalising a normalised host changes nothing, so a policy's
+    /// host (normalised at load) is one that request hosts normalise to.
     public static func normalizedHost(_ host: String) -> String {
         var text = Substring(host)
         if text.hasPrefix("[") {
             if let close = text.firstIndex(of: "]") { text = text[...close] }
-        } else if let colon = text.lastIndex(of: ":"), text[text.index(after: colon)...].utf8.allSatisfy(isDigit) {
+        } else if let colon = text.firstIndex(of: ":") {
             text = text[..<colon]
         }
-        if text.hasSuffix(".") { text = text.dropLast() }
+        while text.hasSuffix(".") { text = text.dropLast() }
         return lowercasedASCII(text)
+    }
+
+    /// Whether `host` is a host name or IPv4 address, or an IPv6 address in brackets, with an
+    /// optional `:PORT` of digits: the spellings `normalizedHost` reads without losing a part.
+    static func isHostWithOptionalPort(_ host: String) -> Bool {
+        let bytes = Array(host.utf8)
+        let end: Int
+        if bytes.first == UInt8(ascii: "[") {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")), close > 1,
+                bytes[1..<close].allSatisfy({ hex($0) != nil || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
+            else { return false }
+            end = close + 1
+        } else {
+            end = bytes.firstIndex(of: UInt8(ascii: ":")) ?? bytes.count
+            let name = bytes[..<end]
+            guard name.contains(where: { $0 != UInt8(ascii: ".") }),
+                name.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") })
+            else { return false }
+        }
+        let port = bytes[end...]
+        return port.isEmpty
+            || (port.first == UInt8(ascii: ":") && port.count > 1 && port.dropFirst().allSatisfy(isDigit))
     }
 
     static func hex(_ byte: UInt8) -> UInt8? {

@@ -1,4 +1,5 @@
-import StepgateHTTP
+// Public: `read` takes the `HTTPRequest`.
+public import StepgateHTTP
 
 /// The request a reverse proxy asks about, read from the headers the proxy forwards.
 ///
@@ -11,29 +12,31 @@ import StepgateHTTP
 /// Known gap: these headers are trusted from any caller of the decision endpoint; there is no
 /// list of trusted proxy addresses yet. Meanwhile the endpoint must be reachable only from the
 /// proxy (nginx marks its location `internal`; docs/forward-auth.md says so).
-struct ForwardedRequest: Sendable, Equatable {
-    var method: String
+///
+/// Public only for the fuzz target in `Fuzz/` (`FuzzForwarded`), which links the library product.
+public struct ForwardedRequest: Sendable, Equatable {
+    public var method: String
     /// The path of the original URI, not decoded.
-    var path: String
+    public var path: String
     /// The query of the original URI without `?`; empty when there is none.
-    var query: String
+    public var query: String
     /// The host the client asked for, lowercased, without a port; nil when not forwarded.
-    var host: String?
-    var clientIP: String?
-    var userAgent: String
-    var acceptLanguage: String
+    public var host: String?
+    public var clientIP: String?
+    public var userAgent: String
+    public var acceptLanguage: String
     /// A browser navigation (`Accept` names `text/html`) gets a redirect to the step-up page;
     /// anything else gets the RFC 9470 challenge.
-    var wantsHTML: Bool
+    public var wantsHTML: Bool
     /// The original body, when the caller sent it along (an application asking for itself, or a
     /// proxy that forwards bodies); nginx `auth_request` never does.
-    var body: [UInt8]
-    var contentType: String?
+    public var body: [UInt8]
+    public var contentType: String?
     /// The page that sent the request, for the way back after a step-up of a `POST`.
-    var referer: String?
+    public var referer: String?
 
     /// Why the forwarded headers do not describe a request.
-    enum Problem: Error, Equatable {
+    public enum Problem: Error, Equatable {
         case missingMethod
         case missingURI
         case malformedMethod
@@ -43,7 +46,9 @@ struct ForwardedRequest: Sendable, Equatable {
     /// The longest original URI accepted, in bytes.
     static let maximumURILength = 8_192
 
-    static func read(_ request: HTTPRequest) throws(Problem) -> ForwardedRequest {
+    /// The request described by `request`'s forwarded headers; throws which one is missing or
+    /// malformed.
+    public static func read(_ request: HTTPRequest) throws(Problem) -> ForwardedRequest {
         let headers = request.headers
         guard let method = headers["X-Original-Method"] ?? headers["X-Forwarded-Method"] else {
             throw .missingMethod
@@ -96,7 +101,7 @@ struct ForwardedRequest: Sendable, Equatable {
     }
 
     /// `host[:port]` lowercased without the port; nil when it is not a plausible host name.
-    static func hostName(_ value: String) -> String? {
+    public static func hostName(_ value: String) -> String? {
         if let ascii = asciiHostName(value) { return ascii.isEmpty ? nil : ascii }
         var host = Substring(value.lowercased())
         if host.hasPrefix("[") {
