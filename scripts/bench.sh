@@ -138,46 +138,12 @@ while IFS= read -r cookie; do
   fi
 done <"$work/sessions"
 
-cat >"$work/decide.lua" <<'LUA'
-local requests, index = {}, 0
-local counter = 1
-function setup(thread)
-  thread:set("id", counter)
-  counter = counter + 1
-end
-function init(args)
-  for cookie in io.lines(args[1]) do
-    local headers = {}
-    for name, value in pairs(wrk.headers) do headers[name] = value end
-    headers["Cookie"] = cookie
-    table.insert(requests, wrk.format("GET", "/decide", headers))
-  end
-  index = id -- threads start at different sessions
-  if args[2] then pace(tonumber(args[2])) end
-end
-function request()
-  if #requests == 0 then return wrk.format("GET", "/decide") end -- wrk's check before init
-  index = index % #requests + 1
-  return requests[index]
-end
-LUA
+cp "$root/scripts/lua/decide.lua" "$work/decide.lua"
 # Pacing, appended for the paced run only (a delay() function slows every wrk request). wrk
 # waits delay() whole milliseconds between a response and the connection's next request; the
 # wanted delay (connections * 1000 / rate, less the measured overhead) has a fraction, so each
 # delay is the whole part plus one with the fraction's probability.
-cp "$work/decide.lua" "$work/paced.lua"
-cat >>"$work/paced.lua" <<'LUA'
-local whole, fraction = 0, 0
-function pace(milliseconds)
-  whole = math.floor(milliseconds)
-  fraction = milliseconds - whole
-  math.randomseed(id)
-end
-function delay()
-  if math.random() < fraction then return whole + 1 end
-  return whole
-end
-LUA
+cat "$work/decide.lua" "$root/scripts/lua/pace.lua" >"$work/paced.lua"
 # run NAME URL [WRK OPTIONS...] [-- SCRIPT ARGS...]: one wrk round of $duration seconds;
 # prints "NAME req/s p50 p99 non-2xx".
 run() {
