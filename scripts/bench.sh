@@ -506,6 +506,7 @@ row "Stepgate TOTP answer, wrong code" "$sg_wrong /s" "$(ratio "$sg_wrong" "$ngi
 row "privacyIDEA /validate/check, wrong code" "${pi_wrong:-not measured} /s" "$(ratio "$pi_wrong" "$nginx_post" %.5f)" \
   "figure only" -
 row "Stepgate wrong / privacyIDEA wrong" "$(ratio "$sg_wrong" "$pi_wrong" %.0f) x" - "figure only" -
+row "Stepgate valid (complete) / privacyIDEA wrong" "$(ratio "$sg_valid" "$pi_wrong" %.0f) x" - "figure only" -
 row "RSS per 100,000 sessions" "$rss_per_100k MiB" - "figure only" -
 row "database per 100,000 sessions" "$db_per_100k MiB" - "figure only" -
 row "PostgreSQL decide, 1 node / 2 nodes" "${cluster_decide_1:--} / ${cluster_decide_2:--} req/s" \
@@ -513,7 +514,10 @@ row "PostgreSQL decide, 1 node / 2 nodes" "${cluster_decide_1:--} / ${cluster_de
 row "PostgreSQL token-refresh, 1 node / 2 nodes" "${cluster_refresh_1:--} / ${cluster_refresh_2:--} req/s" \
   "$(ratio "$cluster_refresh_2" "$cluster_refresh_1" %.2f)" "figure only (2 cores)" -
 echo
-echo "Results ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, commit $(cd "$root" && git rev-parse --short HEAD)):"
+cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+memory_gib=$(awk '/^MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)
+echo "Results ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($cpu_model), $memory_gib GiB," \
+  "commit $(cd "$root" && git rev-parse --short HEAD)):"
 printf '%-48s %-30s %-8s %-22s %s\n' figure value ratio target met?
 for line in "${rows[@]}"; do
   IFS='|' read -r a b c d e <<<"$line"
