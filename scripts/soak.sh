@@ -13,8 +13,8 @@
 # Fails (exit 1) when: a decision answers other than 2xx or a socket fails; a step-up fails, except,
 # with --kill-every, one whose failing request was on its way when a node was killed (sent before
 # the kill, answered after it, with nginx's 502); or, on one node, the RSS grows by more than
-# SOAK_RSS_SLOPE_KIB_PER_MIN (512) KiB per minute (least-squares slope of the samples after the
-# first fifth of the run). Loopback only; every process it starts is stopped on exit; it prints
+# SOAK_RSS_GROWTH_KIB (4096) after the first fifth of the run (the rise of the least-squares line
+# through the samples). Loopback only; every process it starts is stopped on exit; it prints
 # no password, code, cookie or token.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,7 +35,7 @@ seconds=${SOAK_SECONDS:-600}
 probe_seconds=${SOAK_PROBE_SECONDS:-5}
 fraction=${SOAK_FRACTION:-0.7}
 connections=${SOAK_CONNECTIONS:-16}
-slope_limit=${SOAK_RSS_SLOPE_KIB_PER_MIN:-512}
+growth_limit=${SOAK_RSS_GROWTH_KIB:-4096}
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -194,7 +194,7 @@ while kill -0 "$soak_wrk" 2>/dev/null || kill -0 "$soak_driver" 2>/dev/null; do
     before=$(date +%s.%N)
     kill -KILL "$(cat "$work/node-$node.pid")"
     echo "$before $(date +%s.%N)" >>"$work/kills"
-    wait "$(cat "$work/node-$node.pid")" 2>/dev/null || true
+    { wait "$(cat "$work/node-$node.pid")"; } 2>/dev/null || true # (bash would print "Killed")
     start_node "$node"
     echo "soak: ${now}s: node $node killed and started again"
     victim=$(((victim + 1) % 2))
@@ -241,15 +241,21 @@ if unexcused:
     sys.exit(1)
 PY
 for node in "${nodes[@]}"; do
-  # The slope of RSS over time after the first fifth of the run, by least squares.
-  verdict=$(awk -v node="$node" -v s="$seconds" -v limit="$slope_limit" -v kills="$kill_every" '
-    $2 == node {if (!first) first = $3; last = $3; if ($1 >= s / 5) {n++; x += $1; y += $3; xx += $1 * $1; xy += $1 * $3}}
+  # The growth of RSS after the first fifth of the run: the rise of its least-squares line from
+  # the first sample to the last.
+  verdict=$(awk -v node="$node" -v s="$seconds" -v limit="$growth_limit" -v kills="$kill_every" '
+    $2 == node {
+      if (!first) first = $3
+      last = $3
+      if ($1 >= s / 5) {if (!n) from = $1; to = $1; n++; x += $1; y += $3; xx += $1 * $1; xy += $1 * $3}
+    }
     END {
-      slope = (n > 2) ? (n * xy - x * y) / (n * xx - x * x) * 60 : 0
-      printf "node %s RSS %d -> %d MiB, slope %.0f KiB/min after the first fifth", node, first / 1024, last / 1024, slope
+      slope = (n > 2) ? (n * xy - x * y) / (n * xx - x * x) : 0
+      printf "node %s RSS %d -> %d MiB; after the first fifth %.0f KiB/min, a rise of %.0f KiB over %.0f s", \
+        node, first / 1024, last / 1024, slope * 60, slope * (to - from), to - from
       if (kills > 0) print " (restarts reset it: not checked)"
-      else if (slope > limit) print " (limit " limit "): FAIL"
-      else print " (limit " limit "): ok"
+      else if (slope * (to - from) > limit) print " (limit " limit " KiB): FAIL"
+      else print " (limit " limit " KiB): ok"
     }' "$work/rss")
   echo "soak: $verdict"
   case "$verdict" in *FAIL*) failed=1 ;; esac
