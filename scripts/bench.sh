@@ -260,7 +260,8 @@ pi_duration=${BENCH_PI_SECONDS:-15}
 totp_users=${BENCH_TOTP_USERS:-2000}
 totp_secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ # base32 of RFC 6238's SHA-1 seed "12345678901234567890"
 # The code of the current step (valid), and one that no step within +-20 min has (wrong).
-totp_codes=$(python3 - <<'PY'
+totp_codes() {
+  python3 - <<'PY'
 import hmac, struct, time
 key = b"12345678901234567890"
 def code(step):
@@ -272,8 +273,8 @@ near = {code(step) for step in range(now - 40, now + 41)}
 wrong = next("%06d" % n for n in range(123456, 1000000) if "%06d" % n not in near)
 print(code(now), wrong)
 PY
-)
-read -r valid_code wrong_code <<<"$totp_codes"
+}
+read -r valid_code wrong_code <<<"$(totp_codes)"
 
 cat >"$work/answers.lua" <<'LUA'
 -- Counts the answers by kind in each thread; done() sums them. Sets the request from the
@@ -373,10 +374,22 @@ for kind in valid wrong; do
   printf 'bench password 123\n' | python3 "$root/scripts/bench_flows.py" "$issuer" bench t "$totp_users" 0 \
     >"$work/flows-$kind"
 done
+read -r valid_code _ <<<"$(totp_codes)" # now: seeding took a while
 code=$valid_code
 totp+=("$(answers stepgate-valid "$issuer/api/login" "$duration" stepgate-valid "$work/flows-valid")")
 code=$wrong_code
 totp+=("$(answers stepgate-wrong "$issuer/api/login" "$duration" stepgate-wrong "$work/flows-wrong")")
+
+# Complete step-ups (a new browser: /authorize, password, TOTP, code exchanged at /token), as
+# many as scripts/soak_driver.py gets through with 8 threads in $duration seconds. Its users
+# have a code of their own per step: enough of them that none comes twice.
+stepup_users=$((duration * 800))
+printf 'bench password 123\n' | "$root/.build/release/stepgate-bench" seed users "$data" "$stepup_users" f "$totp_secret"
+printf 'bench password 123\n' | python3 "$root/scripts/soak_driver.py" "$issuer" bench f "$stepup_users" \
+  "$duration" 0 8 "$work/stepups.json" >/dev/null
+read -r sg_complete sg_complete_failed < <(python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))
+print(r["rate"], r["failed"])' "$work/stepups.json")
+echo "complete step-ups (password, TOTP, code, token; 8 Python threads): $sg_complete/s, $sg_complete_failed failed"
 
 # privacyIDEA: installed and set up once in the cache (STEPGATE_BENCH_CACHE); its token is
 # enrolled again and its failure counter reset before each run. 2 sync workers.
@@ -505,8 +518,11 @@ row "Stepgate TOTP answer, valid (step-up completes)" "$sg_valid /s" "$(ratio "$
 row "Stepgate TOTP answer, wrong code" "$sg_wrong /s" "$(ratio "$sg_wrong" "$nginx_post" %.4f)" "figure only" -
 row "privacyIDEA /validate/check, wrong code" "${pi_wrong:-not measured} /s" "$(ratio "$pi_wrong" "$nginx_post" %.5f)" \
   "figure only" -
+row "Stepgate complete step-ups (Python driver)" "$sg_complete /s" "$(ratio "$sg_complete" "$nginx_post" %.4f)" \
+  "figure only" -
 row "Stepgate wrong / privacyIDEA wrong" "$(ratio "$sg_wrong" "$pi_wrong" %.0f) x" - "figure only" -
 row "Stepgate valid (complete) / privacyIDEA wrong" "$(ratio "$sg_valid" "$pi_wrong" %.0f) x" - "figure only" -
+row "Stepgate complete step-ups / privacyIDEA wrong" "$(ratio "$sg_complete" "$pi_wrong" %.0f) x" - "figure only" -
 row "RSS per 100,000 sessions" "$rss_per_100k MiB" - "figure only" -
 row "database per 100,000 sessions" "$db_per_100k MiB" - "figure only" -
 row "PostgreSQL decide, 1 node / 2 nodes" "${cluster_decide_1:--} / ${cluster_decide_2:--} req/s" \
