@@ -14,7 +14,7 @@ FUZZ_SECONDS ?= 120
 DEMO_DATA ?= data/demo
 DEMO_LISTEN ?= 127.0.0.1:8080
 
-.PHONY: deps build release test test-sanitize demo bench fuzz format lint clean
+.PHONY: deps build release test test-sanitize demo bench soak soak-kill fuzz format lint clean
 
 $(APT_STAMP): Makefile
 	@missing=""; for p in $(DEBS); do \
@@ -81,6 +81,18 @@ bench: release
 	@for p in $(BENCH_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_DEBS) >/dev/null; break; }; done
 	@scripts/bench.sh
+
+# Not in CI (docs/benchmarks.md, "Soak and fault runs"): SOAK_SECONDS (600) at 70% of the measured
+# maximum on one node; then the same on two PostgreSQL nodes with one killed every minute.
+soak: release
+	@for p in $(BENCH_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_DEBS) >/dev/null; break; }; done
+	scripts/soak.sh
+
+soak-kill: release
+	@for p in $(BENCH_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_DEBS) >/dev/null; break; }; done
+	scripts/soak.sh --kill-every 60
 
 # Each parser of untrusted bytes under libFuzzer with AddressSanitizer, FUZZ_SECONDS each.
 fuzz: deps

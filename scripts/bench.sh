@@ -54,15 +54,21 @@ for ((n = 0; n < 44; n++)); do
 done
 policy_summary=$("$bin" policy check "$policy")
 
-# stepgate with a user and a public client; argon2 at its default cost (logins are not measured).
+# stepgate with a user and a public client. Sign-ins are not measured: argon2 runs at its lowest
+# cost, so that the TOTP rounds can start thousands of sign-ins quickly (the server would rehash
+# a cheaper hash to its configured cost at each sign-in). A flow allows 100 answers and an account
+# 10,000 failures per window (the maximums), as privacyIDEA's token had its failure limit raised.
 port=$(free_port)
 issuer="http://127.0.0.1:$port"
 data="$work/data"
+export STEPGATE_PASSWORD_MEMORY_KIB=64 STEPGATE_PASSWORD_ITERATIONS=1
 printf 'bench password 123\n' | "$bin" user add bench --data "$data" >/dev/null
 "$bin" client add bench --public --redirect-uri http://localhost:9/cb --data "$data" >/dev/null
-STEPGATE_LOG_LEVEL=warning STEPGATE_POLICY="$policy" \
+STEPGATE_LOG_LEVEL=warning STEPGATE_POLICY="$policy" STEPGATE_FLOW_MAX_ATTEMPTS=100 \
+  STEPGATE_ACCOUNT_MAX_FAILURES=10000 \
   "$bin" serve --data "$data" --listen "127.0.0.1:$port" --issuer "$issuer" 2>"$work/serve.log" &
 pids+=($!)
+server_pid=$!
 for _ in $(seq 1 100); do
   curl -fs "$issuer/healthz" >/dev/null 2>&1 && curl -fs "http://127.0.0.1:$nginx_port/" >/dev/null 2>&1 && break
   sleep 0.1
@@ -114,6 +120,7 @@ decide_headers=(
   -H "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
   -H "Accept-Language: en-GB,en;q=0.5"
 )
+printf '%s\n' "${decide_headers[@]}" | grep -v '^-H$' >"$work/decide.headers" # for bench_cluster.sh
 # Every session must be allowed under the policy's action (not as an unmatched request), or
 # the figures would measure refusals.
 while IFS= read -r cookie; do
@@ -131,46 +138,12 @@ while IFS= read -r cookie; do
   fi
 done <"$work/sessions"
 
-cat >"$work/decide.lua" <<'LUA'
-local requests, index = {}, 0
-local counter = 1
-function setup(thread)
-  thread:set("id", counter)
-  counter = counter + 1
-end
-function init(args)
-  for cookie in io.lines(args[1]) do
-    local headers = {}
-    for name, value in pairs(wrk.headers) do headers[name] = value end
-    headers["Cookie"] = cookie
-    table.insert(requests, wrk.format("GET", "/decide", headers))
-  end
-  index = id -- threads start at different sessions
-  if args[2] then pace(tonumber(args[2])) end
-end
-function request()
-  if #requests == 0 then return wrk.format("GET", "/decide") end -- wrk's check before init
-  index = index % #requests + 1
-  return requests[index]
-end
-LUA
+cp "$root/scripts/lua/decide.lua" "$work/decide.lua"
 # Pacing, appended for the paced run only (a delay() function slows every wrk request). wrk
 # waits delay() whole milliseconds between a response and the connection's next request; the
 # wanted delay (connections * 1000 / rate, less the measured overhead) has a fraction, so each
 # delay is the whole part plus one with the fraction's probability.
-cp "$work/decide.lua" "$work/paced.lua"
-cat >>"$work/paced.lua" <<'LUA'
-local whole, fraction = 0, 0
-function pace(milliseconds)
-  whole = math.floor(milliseconds)
-  fraction = milliseconds - whole
-  math.randomseed(id)
-end
-function delay()
-  if math.random() < fraction then return whole + 1 end
-  return whole
-end
-LUA
+cat "$work/decide.lua" "$root/scripts/lua/pace.lua" >"$work/paced.lua"
 # run NAME URL [WRK OPTIONS...] [-- SCRIPT ARGS...]: one wrk round of $duration seconds;
 # prints "NAME req/s p50 p99 non-2xx".
 run() {
@@ -275,3 +248,294 @@ printf '  %-52s %10s ns\n' "policy decision, 100 actions" "$policy_100"
 printf '  %-52s %10s ns\n' "policy decision, 1,000 actions" "$policy_1000"
 printf '  %-52s %10s     (target: nearly flat, about 1)\n' "policy decision, ratio 1,000 / 10 actions" \
   "$(awk -v a="$policy_1000" -v b="$policy_10" 'BEGIN {printf "%.2f", a / b}')"
+
+# --- The TOTP check: Stepgate's answer to a TOTP step against privacyIDEA's /validate/check ---
+# Measured as privacyIDEA's reference measurement was (docs/benchmarks.md, "privacyIDEA"): wrk
+# -t2 -c16 --timeout 10s, 15 s rounds (BENCH_PI_SECONDS) after a 3 s warm-up that is discarded,
+# a fixed wrong code that is not valid within +-20 min, and nginx measured with the same POST
+# script. Both sides check the same RFC 6238 seed. The answers are counted by kind in Lua.
+echo
+echo "TOTP check: Stepgate's TOTP answer (POST /api/login) and privacyIDEA 3.14's /validate/check"
+pi_duration=${BENCH_PI_SECONDS:-15}
+totp_users=${BENCH_TOTP_USERS:-2000}
+totp_secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ # base32 of RFC 6238's SHA-1 seed "12345678901234567890"
+# The code of the current step (valid), and one that no step within +-20 min has (wrong).
+totp_codes() {
+  python3 - <<'PY'
+import hmac, struct, time
+key = b"12345678901234567890"
+def code(step):
+    digest = hmac.new(key, struct.pack(">Q", step), "sha1").digest()
+    offset = digest[-1] & 15
+    return "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+now = int(time.time()) // 30
+near = {code(step) for step in range(now - 40, now + 41)}
+wrong = next("%06d" % n for n in range(123456, 1000000) if "%06d" % n not in near)
+print(code(now), wrong)
+PY
+}
+read -r valid_code wrong_code <<<"$(totp_codes)"
+
+cat >"$work/answers.lua" <<'LUA'
+-- Counts the answers by kind in each thread; done() sums them. Sets the request from the
+-- script's arguments: MODE FILE CODE THREADS, MODE being stepgate-valid, stepgate-wrong or
+-- privacyidea (FILE and THREADS unused then: the body is fixed).
+local threads, counter = {}, 1
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+local function uptime()
+  local file = io.open("/proc/uptime")
+  local seconds = file:read("*n")
+  file:close()
+  return seconds
+end
+local flows, sent, mode, code, stopped = {}, 0, nil, nil, false
+function init(args)
+  mode, code = args[1], args[3]
+  accepted, rejected, other, first, last = 0, 0, 0, uptime(), 0
+  if mode == "privacyidea" then
+    wrk.method = "POST"
+    wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+    wrk.body = "user=alice&realm=benchrealm&pass=" .. code
+    return
+  end
+  local count, index = tonumber(args[4]), 0
+  for line in io.lines(args[2]) do
+    if index % count == id - 1 then
+      local cookie, flow = line:match("^(.-)\t(.+)$")
+      table.insert(flows, {cookie, flow})
+    end
+    index = index + 1
+  end
+end
+function request()
+  if mode == nil or mode == "privacyidea" then return wrk.format() end
+  -- A valid code completes its flow: each flow is answered once. A wrong one costs one of the
+  -- flow's 100 attempts: each flow is answered 99 times, in turn.
+  local limit = mode == "stepgate-valid" and #flows or #flows * 99
+  if sent >= limit then
+    stopped = true
+    wrk.thread:stop()
+    return wrk.format("GET", "/healthz")
+  end
+  local flow = flows[sent % #flows + 1]
+  sent = sent + 1
+  return wrk.format("POST", "/api/login", {["Content-Type"] = "application/json", ["Cookie"] = flow[1]},
+    '{"flow":"' .. flow[2] .. '","otp":"' .. code .. '"}')
+end
+function response(status, headers, body)
+  if stopped then return end
+  if body:find('"authentication":%s*"ACCEPT"') or (status == 200 and body:find('"status":"complete"', 1, true)) then
+    accepted = accepted + 1
+  elseif body:find('"authentication":%s*"REJECT"') or (status == 400 and body:find("authentication_failed", 1, true)) then
+    rejected = rejected + 1
+  else
+    other = other + 1
+  end
+  last = uptime()
+end
+function done(summary, latency, requests)
+  local a, r, o, from, to = 0, 0, 0, math.huge, 0
+  for _, thread in ipairs(threads) do
+    a, r, o = a + thread:get("accepted"), r + thread:get("rejected"), o + thread:get("other")
+    from, to = math.min(from, thread:get("first")), math.max(to, thread:get("last"))
+  end
+  io.write(string.format("answers accepted %d rejected %d other %d seconds %.2f\n", a, r, o, to - from))
+end
+LUA
+# answers NAME URL SECONDS MODE [FILE]: one wrk round; prints "NAME answers/s accepted rejected
+# other p50 p99 non-2xx". The rate counts answers between the first request and the last response
+# (/proc/uptime, 10 ms steps), so a round whose flows run out early is still right.
+answers() {
+  local name=$1 url=$2 seconds=$3 mode=$4 file=${5:-none} out
+  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s --latency -s "$work/answers.lua" "$url" \
+    -- "$mode" "$file" "$code" 2 2>&1)
+  awk -v name="$name" '
+    /^answers/ {a = $3; r = $5; o = $7; s = $9}
+    $1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2} /Non-2xx/ {n = $5}
+    /Requests\/sec/ {rps = $2}
+    END {
+      total = a + r + o
+      rate = (s > 0) ? total / s : rps + 0
+      printf "%s %.1f %d %d %d %s %s %d\n", name, rate, a, r, o, (p50 ? p50 : "-"), (p99 ? p99 : "-"), n + 0 }' <<<"$out"
+}
+totp=()
+code=$wrong_code
+totp+=("$(answers nginx-post "http://127.0.0.1:$nginx_port/validate/check" "$pi_duration" privacyidea)")
+
+# Stepgate: users t0000... with a TOTP factor on the shared seed (stepgate-bench seed, beside the
+# running server), then per user one aal2 sign-in at its TOTP step for the valid round and one for
+# the wrong round. One valid code per user and step: a second use is a replay.
+printf 'bench password 123\n' | "$root/.build/release/stepgate-bench" seed users "$data" "$totp_users" t "$totp_secret"
+for kind in valid wrong; do
+  printf 'bench password 123\n' | python3 "$root/scripts/bench_flows.py" "$issuer" bench t "$totp_users" 0 \
+    >"$work/flows-$kind"
+done
+read -r valid_code _ <<<"$(totp_codes)" # now: seeding took a while
+code=$valid_code
+totp+=("$(answers stepgate-valid "$issuer/api/login" "$duration" stepgate-valid "$work/flows-valid")")
+code=$wrong_code
+totp+=("$(answers stepgate-wrong "$issuer/api/login" "$duration" stepgate-wrong "$work/flows-wrong")")
+
+# Complete step-ups (a new browser: /authorize, password, TOTP, code exchanged at /token), as
+# many as scripts/soak_driver.py gets through with 8 threads in $duration seconds. Its users
+# have a code of their own per step: enough of them that none comes twice.
+stepup_users=$((duration * 800))
+printf 'bench password 123\n' | "$root/.build/release/stepgate-bench" seed users "$data" "$stepup_users" f "$totp_secret"
+printf 'bench password 123\n' | python3 "$root/scripts/soak_driver.py" "$issuer" bench f "$stepup_users" \
+  "$duration" 0 8 "$work/stepups.json" >/dev/null
+read -r sg_complete sg_complete_failed < <(python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))
+print(r["rate"], r["failed"])' "$work/stepups.json")
+echo "complete step-ups (password, TOTP, code, token; 8 Python threads): $sg_complete/s, $sg_complete_failed failed"
+
+# privacyIDEA: installed and set up once in the cache (STEPGATE_BENCH_CACHE); its token is
+# enrolled again and its failure counter reset before each run. 2 sync workers.
+pi_status="not measured"
+pi_site="${STEPGATE_BENCH_CACHE:-$root/.build/bench-cache}/privacyidea-site"
+if pi_reason=$("$root/scripts/privacyidea.sh" install 2>&1) && pi_reason=$("$root/scripts/privacyidea.sh" setup "$pi_site" 2>&1); then
+  pi_port=$(free_port)
+  "$root/scripts/privacyidea.sh" serve "$pi_site" "$pi_port" 2>"$work/gunicorn.log" &
+  pids+=($!)
+  for _ in $(seq 1 300); do curl -fs -o /dev/null "http://127.0.0.1:$pi_port/" 2>/dev/null && break; sleep 0.1; done
+  if pi_reason=$("$root/scripts/privacyidea.sh" enrol "$pi_site" "$pi_port" 2>&1); then
+    check=$(curl -s -X POST "http://127.0.0.1:$pi_port/validate/check" -d user=alice -d realm=benchrealm \
+      -d "pass=$wrong_code")
+    if grep -q '"authentication": *"REJECT"' <<<"$check"; then
+      answers warm-up "http://127.0.0.1:$pi_port/validate/check" 3 privacyidea >/dev/null
+      totp+=("$(answers privacyidea-wrong "http://127.0.0.1:$pi_port/validate/check" "$pi_duration" privacyidea)")
+      pi_status=measured
+    else
+      pi_reason="a wrong code was not answered with REJECT"
+    fi
+  fi
+fi
+[ "$pi_status" = measured ] || echo "privacyIDEA not measured: $pi_reason"
+totp+=("$(answers nginx-post "http://127.0.0.1:$nginx_port/validate/check" "$pi_duration" privacyidea)")
+
+nginx_post=$(printf '%s\n' "${totp[@]}" | awk '$1 == "nginx-post" {sum += $2; n++} END {printf "%.0f", sum / n}')
+printf '\n%-18s %10s %9s %9s %7s %9s %9s %8s %14s\n' target "answers/s" accepted rejected other p50 p99 \
+  non-2xx "x nginx POST"
+for line in "${totp[@]}"; do
+  read -r name rate accepted rejected other p50 p99 non2xx <<<"$line"
+  printf '%-18s %10s %9s %9s %7s %9s %9s %8s %14s\n' "$name" "$rate" "$accepted" "$rejected" "$other" "$p50" \
+    "$p99" "$non2xx" "$(awk -v a="$rate" -v b="$nginx_post" 'BEGIN {printf "%.5f", a / b}')"
+done
+figure_of() { printf '%s\n' "${totp[@]}" | awk -v n="$1" '$1 == n {print $2}'; }
+sg_valid=$(figure_of stepgate-valid)
+sg_wrong=$(figure_of stepgate-wrong)
+pi_wrong=$(figure_of privacyidea-wrong)
+echo "(nginx POST: the mean of its rounds, $nginx_post req/s, with privacyIDEA's wrong-code script;"
+echo " stepgate-valid completes one aal2 sign-in per answer: $totp_users users, one flow each)"
+if [ -n "$pi_wrong" ]; then
+  echo "Stepgate wrong / privacyIDEA wrong: $(awk -v a="$sg_wrong" -v b="$pi_wrong" 'BEGIN {printf "%.0f", a / b}') x;" \
+    "Stepgate valid (complete) / privacyIDEA wrong: $(awk -v a="$sg_valid" -v b="$pi_wrong" 'BEGIN {printf "%.0f", a / b}') x"
+fi
+
+# --- Memory per 100,000 active sessions ---
+# Sessions live in the store, not in the server's memory: this measures what holding and using
+# them costs the server process (RSS) and the database. stepgate-bench inserts the sessions
+# beside the running server (signed in with a password, aal1); one decide round then cycles
+# through all of them, so every session is read at least once.
+echo
+memory_sessions=${BENCH_SESSIONS:-100000}
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+db_kib() { du -sk "$data"/stepgate.db* | awk '{sum += $1} END {print sum}'; }
+rss_before=$(rss_kib "$server_pid")
+db_before=$(db_kib)
+seed_start=$(date +%s.%N)
+"$root/.build/release/stepgate-bench" seed sessions "$data" "$memory_sessions" bench "$work/many-sessions" \
+  "$memory_sessions"
+seed_seconds=$(awk -v a="$seed_start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+db_after=$(db_kib) # before the round, whose audit records would count too
+memory_round=$(run decide-100k "$issuer/decide" -s "$work/decide.lua" "${decide_headers[@]}" -- "$work/many-sessions")
+rss_after=$(rss_kib "$server_pid")
+read -r _ memory_rps _ _ memory_non2xx <<<"$memory_round"
+rss_per_100k=$(awk -v a="$rss_before" -v b="$rss_after" -v n="$memory_sessions" 'BEGIN {printf "%.1f", (b - a) / 1024 * 100000 / n}')
+db_per_100k=$(awk -v a="$db_before" -v b="$db_after" -v n="$memory_sessions" 'BEGIN {printf "%.1f", (b - a) / 1024 * 100000 / n}')
+echo "Memory: $memory_sessions sessions inserted in ${seed_seconds}s, then decide cycling through all of them:" \
+  "$memory_rps req/s, non-2xx $memory_non2xx"
+echo "  server RSS $((rss_before / 1024)) MiB -> $((rss_after / 1024)) MiB: $rss_per_100k MiB per 100,000 sessions"
+echo "  database (SQLite file and WAL) $((db_before / 1024)) MiB -> $((db_after / 1024)) MiB: $db_per_100k MiB per 100,000 sessions"
+[ "$memory_non2xx" = 0 ] || echo "  warning: $memory_non2xx non-2xx answers (sessions not allowed?)"
+
+# --- One node and two nodes on PostgreSQL ---
+# Both behind nginx (round robin over keep-alive upstream connections), so the proxy's cost is in
+# both figures; one node without nginx for reference. On a 2-core machine a second node shares
+# the same two cores with the first, nginx, PostgreSQL and wrk: it cannot double the throughput.
+echo
+echo "One node and two nodes on PostgreSQL (behind nginx, round robin):"
+cluster=()
+if cluster_out=$("$root/scripts/with-postgres.sh" "$root/scripts/bench_cluster.sh" "$work" 2>"$work/cluster.err"); then
+  mapfile -t cluster <<<"$cluster_out"
+  printf '%-26s %12s %10s %10s %8s\n' round "req/s" p50 p99 non-2xx
+  for line in "${cluster[@]}"; do
+    read -r name rps p50 p99 non2xx <<<"$line"
+    printf '%-26s %12s %10s %10s %8s\n' "$name" "$rps" "$p50" "$p99" "$non2xx"
+  done
+else
+  echo "  not measured: $(tail -n 1 "$work/cluster.err")"
+fi
+cluster_of() { printf '%s\n' "${cluster[@]}" | awk -v n="$1" '$1 == n {print $2}'; }
+ratio() { awk -v a="$1" -v b="$2" -v f="${3:-%.3f}" 'BEGIN {if (a == "" || b == "" || b + 0 == 0) print "-"; else printf f, a / b}'; }
+cluster_decide_1=$(cluster_of cluster-decide-1)
+cluster_decide_2=$(cluster_of cluster-decide-2)
+cluster_refresh_1=$(cluster_of cluster-refresh-1)
+cluster_refresh_2=$(cluster_of cluster-refresh-2)
+[ ${#cluster[@]} -eq 0 ] || echo "  two nodes / one node: decide $(ratio "$cluster_decide_2" "$cluster_decide_1" %.2f) x," \
+  "token-refresh $(ratio "$cluster_refresh_2" "$cluster_refresh_1" %.2f) x (2 cores: a second node cannot double it)"
+
+# --- The results, one table ---
+of() { printf '%s\n' "${results[@]}" | awk -v n="$1" '$1 == n {print $2}'; }
+met() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {if (v == "" || v == "-") {print "-"; exit}
+  ok = (op == ">=") ? (v + 0 >= t) : (v + 0 < t); print ok ? "yes" : "no"}'; }
+rows=()
+row() { rows+=("$1|$2|$3|$4|$5"); }
+discovery_rps=$(of discovery)
+jwks_rps=$(of jwks)
+refresh_rps=$(of token-refresh)
+row "nginx return 200 (mean of rounds)" "$nginx_rps req/s" 1 baseline -
+row "discovery" "$discovery_rps req/s" "$(ratio "$discovery_rps" "$nginx_rps")" ">= 0.6" \
+  "$(met "$(ratio "$discovery_rps" "$nginx_rps")" ">=" 0.6)"
+row "JWKS" "$jwks_rps req/s" "$(ratio "$jwks_rps" "$nginx_rps")" ">= 0.6" "$(met "$(ratio "$jwks_rps" "$nginx_rps")" ">=" 0.6)"
+row "token-refresh" "$refresh_rps req/s" "$(ratio "$refresh_rps" "$nginx_rps")" "figure only" -
+row "decide, 50 actions" "$decide_max req/s" "$(ratio "$decide_max" "$nginx_rps")" ">= 0.6" \
+  "$(met "$(ratio "$decide_max" "$nginx_rps")" ">=" 0.6)"
+row "decide p99 at half max ($paced_rps req/s)" "$p99_ms ms" - "< 2 ms" "$(met "$p99_ms" "<" 2)"
+row "ES256 sign" "$our_sign /s" "$(ratio "$our_sign" "$openssl_sign")" ">= 0.9 x openssl" \
+  "$(met "$(ratio "$our_sign" "$openssl_sign")" ">=" 0.9)"
+row "ES256 verify" "$our_verify /s" "$(ratio "$our_verify" "$openssl_verify")" ">= 0.9 x openssl" \
+  "$(met "$(ratio "$our_verify" "$openssl_verify")" ">=" 0.9)"
+row "TOTP checks, in process" "$(figure totp_check_per_s) /s" - "figure only" -
+row "decision handler, in process" "$handler_us us" - "figure only" -
+row "risk evaluation" "$(figure risk_evaluate_us) us" - "< 20 us" "$(met "$(figure risk_evaluate_us)" "<" 20)"
+row "policy 1,000 / 10 actions" "$(ratio "$policy_1000" "$policy_10" %.2f)" - "about 1" -
+row "nginx POST (privacyIDEA's script)" "$nginx_post req/s" 1 baseline -
+row "Stepgate TOTP answer, valid (step-up completes)" "$sg_valid /s" "$(ratio "$sg_valid" "$nginx_post" %.4f)" \
+  "figure only" -
+row "Stepgate TOTP answer, wrong code" "$sg_wrong /s" "$(ratio "$sg_wrong" "$nginx_post" %.4f)" "figure only" -
+row "privacyIDEA /validate/check, wrong code" "${pi_wrong:-not measured} /s" "$(ratio "$pi_wrong" "$nginx_post" %.5f)" \
+  "figure only" -
+row "Stepgate complete step-ups (Python driver)" "$sg_complete /s" "$(ratio "$sg_complete" "$nginx_post" %.4f)" \
+  "figure only" -
+row "Stepgate wrong / privacyIDEA wrong" "$(ratio "$sg_wrong" "$pi_wrong" %.0f) x" - "figure only" -
+row "Stepgate valid (complete) / privacyIDEA wrong" "$(ratio "$sg_valid" "$pi_wrong" %.0f) x" - "figure only" -
+row "Stepgate complete step-ups / privacyIDEA wrong" "$(ratio "$sg_complete" "$pi_wrong" %.0f) x" - "figure only" -
+row "RSS per 100,000 sessions" "$rss_per_100k MiB" - "figure only" -
+row "database per 100,000 sessions" "$db_per_100k MiB" - "figure only" -
+row "PostgreSQL decide, 1 node / 2 nodes" "${cluster_decide_1:--} / ${cluster_decide_2:--} req/s" \
+  "$(ratio "$cluster_decide_2" "$cluster_decide_1" %.2f)" "figure only (2 cores)" -
+row "PostgreSQL token-refresh, 1 node / 2 nodes" "${cluster_refresh_1:--} / ${cluster_refresh_2:--} req/s" \
+  "$(ratio "$cluster_refresh_2" "$cluster_refresh_1" %.2f)" "figure only (2 cores)" -
+echo
+cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+memory_gib=$(awk '/^MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)
+echo "Results ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($cpu_model), $memory_gib GiB," \
+  "commit $(cd "$root" && git rev-parse --short HEAD)):"
+printf '%-48s %-30s %-8s %-22s %s\n' figure value ratio target met?
+for line in "${rows[@]}"; do
+  IFS='|' read -r a b c d e <<<"$line"
+  printf '%-48s %-30s %-8s %-22s %s\n' "$a" "$b" "$c" "$d" "$e"
+done

@@ -8,11 +8,15 @@ import StepgateCrypto
 /// one policy decision (match, rules, transaction binding, decide) at 10, 100 and 1,000 actions.
 ///
 /// `stepgate-bench [SECONDS] [decision]`: SECONDS (default 3) per figure; `decision` measures
-/// the decision handler alone, for profiling it.
+/// the decision handler alone, for profiling it. `stepgate-bench seed ...` fills a store instead
+/// (see `StoreSeeder`).
 @main
 struct StepgateBench {
     static func main() throws {
         let arguments = CommandLine.arguments.dropFirst()
+        if arguments.first == "seed" {
+            return try StoreSeeder.run(Array(arguments.dropFirst()))
+        }
         let seconds = Double(arguments.first ?? "3") ?? 3
         if arguments.dropFirst().first == "decision" {
             let decision = try DecisionBenchmark.microsecondsPerDecision(seconds: seconds)
