@@ -47,7 +47,8 @@ final class KeyRing: Sendable {
     func reload() throws -> Snapshot {
         var records = try store.signingKeys()
         if records.isEmpty {
-            _ = try rotate()
+            // Of nodes starting at once on an empty database, one key wins; the others load it.
+            _ = try store.insertFirstSigningKey(try newKey().record)
             records = try store.signingKeys()
         }
         guard let current = records.first(where: { $0.retiredAt == nil }) ?? records.first else {
@@ -80,22 +81,31 @@ final class KeyRing: Sendable {
     /// Makes a new signing key current and retires the others; returns the new `kid`.
     ///
     /// The key retired last stays published as the previous key until the next rotation.
+    ///
+    /// Known gap: nothing stops two rotations within one `reloadInterval`; a node that has not
+    /// reloaded since before the first signs with a key that is then neither current nor
+    /// previous, and its tokens are refused everywhere until it reloads (at most
+    /// `reloadInterval` later). docs/cluster.md says to leave a minute between rotations.
     func rotate() throws -> String {
+        let (kid, record) = try newKey()
+        try store.rotateSigningKey(to: record)
+        state.withLock { $0 = nil }
+        return kid
+    }
+
+    /// A fresh key, sealed under the master key, as the store keeps it.
+    private func newKey() throws -> (kid: String, record: SigningKeyRecord) {
         let key = try ES256PrivateKey.generate()
         let kid = key.publicKey.thumbprint
         var der = key.pkcs8DER
         defer { wipe(&der) }
-        let now = clock.now
         let record = SigningKeyRecord(
             kid: kid,
             sealedPrivateKey: try masterKey.seal(der, purpose: "signing-key:\(kid)"),
-            createdAt: now,
+            createdAt: clock.now,
             retiredAt: nil
         )
-        try store.insertSigningKey(record)
-        try store.retireSigningKeys(except: kid, at: now)
-        state.withLock { $0 = nil }
-        return kid
+        return (kid, record)
     }
 
     /// Signs `claims` as a compact JWS with the current key.

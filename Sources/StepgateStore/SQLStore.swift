@@ -121,6 +121,16 @@ enum SQLDialect: Sendable {
         }
     }
 
+    /// A statement locking the signing-key table until the write transaction ends, so that
+    /// rotations and first keys run one after the other (plain reads do not wait); nil for
+    /// SQLite, whose write transactions never overlap.
+    var signingKeyLock: String? {
+        switch self {
+        case .sqlite: return nil
+        case .postgres: return "LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE"
+        }
+    }
+
     /// Appended to a subquery that picks rows to consume: a racing statement skips rows being
     /// consumed by another and takes the next, instead of waiting and then finding none.
     /// Nothing for SQLite, where writers never overlap.

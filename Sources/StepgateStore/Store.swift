@@ -231,7 +231,13 @@ public protocol Store: Sendable {
 
     // MARK: Signing keys
 
+    /// Adds a key as it is given (current or retired).
     func insertSigningKey(_ key: SigningKeyRecord) throws
+    /// Adds `key` and retires every other key not yet retired, atomically and in order with
+    /// other rotations and first keys.
+    func rotateSigningKey(to key: SigningKeyRecord) throws
+    /// Adds `key` only when there is no key at all (true); false, adding nothing, otherwise.
+    func insertFirstSigningKey(_ key: SigningKeyRecord) throws -> Bool
     /// All keys, newest first.
     func signingKeys() throws -> [SigningKeyRecord]
     /// Retires every key but `kid` that is not yet retired.

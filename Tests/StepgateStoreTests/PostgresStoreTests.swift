@@ -137,6 +137,28 @@ struct PostgresStoreTests {
     }
 
     @Test
+    func signingKeys_nodesStartingAtOnceCreateOneFirstKey_andRotationsLeaveOneCurrent() throws {
+        let (fixture, other) = try Self.twoNodes()
+        defer { other.close() }
+        let nodes: [any Store] = [fixture.store, other]
+
+        let first = race(16) { index in
+            try nodes[index % 2].insertFirstSigningKey(Sample.signingKey("first-\(index)", createdAt: Sample.now))
+        }
+        let rotations = race(16) { index in
+            let key = Sample.signingKey("next-\(index)", createdAt: Sample.at(Double(index)))
+            try nodes[index % 2].rotateSigningKey(to: key)
+            return true
+        }
+
+        #expect(first.wins == 1 && first.errors.isEmpty, "\(first)")
+        #expect(rotations.wins == 16 && rotations.errors.isEmpty, "\(rotations)")
+        let keys = try fixture.store.signingKeys()
+        #expect(keys.count == 17)
+        #expect(keys.filter { $0.retiredAt == nil }.count == 1)
+    }
+
+    @Test
     func init_twoNodesStartingAtOnceMigrateOnce() throws {
         let (schema, parameters) = try PostgresTestServer.freshSchema()
         defer { PostgresTestServer.dropSchema(schema) }

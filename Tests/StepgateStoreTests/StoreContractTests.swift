@@ -277,6 +277,48 @@ struct StoreContractTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func rotateSigningKey_addsTheKeyAndRetiresTheCurrentOneAtItsCreation(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
+        var retired = Sample.signingKey("k-1", createdAt: Sample.at(-2000))
+        retired.retiredAt = Sample.at(-1000)
+        try fixture.store.insertSigningKey(retired)
+        try fixture.store.insertSigningKey(Sample.signingKey("k-2", createdAt: Sample.at(-500)))
+
+        try fixture.store.rotateSigningKey(to: Sample.signingKey("k-3", createdAt: Sample.now))
+
+        let keys = try fixture.store.signingKeys()
+        #expect(keys.map(\.kid) == ["k-3", "k-2", "k-1"])
+        #expect(keys.map(\.retiredAt) == [nil, Sample.now, Sample.at(-1000)])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func rotateSigningKey_withATakenKID_changesNothing(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
+        try fixture.store.insertSigningKey(Sample.signingKey("k-1", createdAt: Sample.at(-500)))
+        try fixture.store.insertSigningKey(Sample.signingKey("k-2", createdAt: Sample.at(-100)))
+
+        try fixture.expectUnchanged { () throws in
+            let error = #expect(throws: StoreError.self) {
+                try fixture.store.rotateSigningKey(to: Sample.signingKey("k-1", createdAt: Sample.now))
+            }
+            #expect(error?.code == .conflict)
+        }
+        #expect(try fixture.store.signingKeys().map(\.retiredAt) == [nil, nil])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func insertFirstSigningKey_addsOnlyToAnEmptyTable(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
+        let first = Sample.signingKey("k-1", createdAt: Sample.at(-100))
+
+        #expect(try fixture.store.insertFirstSigningKey(first))
+        try fixture.expectUnchanged { () throws in
+            #expect(try fixture.store.insertFirstSigningKey(Sample.signingKey("k-2", createdAt: Sample.now)) == false)
+        }
+        #expect(try fixture.store.signingKeys() == [first])
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func insertSigningKey_rejectsTakenKID(kind: StoreKind) throws {
         let fixture = try StoreFixture(kind)
         try fixture.store.insertSigningKey(Sample.signingKey("k-1", createdAt: Sample.now))
