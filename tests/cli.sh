@@ -80,6 +80,13 @@ check "client add both" 2 "$bin" client add z --public --secret-stdin --redirect
 
 check "keys rotate" 0 "$bin" keys rotate --data "$data"
 contains "kid" out "new signing key"
+# The first rotation made the first key (none existed); replacing a key that replaced none is
+# safe at once, replacing one that a rotation made less than a minute ago is not.
+check "keys rotate a first key" 0 "$bin" keys rotate --data "$data"
+check "keys rotate again within a minute" 1 "$bin" keys rotate --data "$data"
+one_line "rotate again refused in one line"
+contains "rotate again refused" err "pass --force"
+check "keys rotate --force" 0 "$bin" keys rotate --force --data "$data"
 # A signed-in session of alice (as the server would store it), then an administrator's new
 # password: the session ends with it.
 python3 - "$data/stepgate.db" <<'PY'

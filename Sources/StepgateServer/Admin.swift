@@ -146,9 +146,31 @@ public struct Admin: Sendable {
         return (client, secret == nil ? issued : nil)
     }
 
+    /// How long a key must have been current before another rotation replaces it: twice the
+    /// interval at which nodes reload their keys.
+    static let minimumKeyAge: TimeInterval = 2 * KeyRing.defaultReloadInterval
+
     /// Makes a new signing key current; the old one stays published as the previous key.
-    public func rotateKeys() throws -> String {
-        try KeyRing(store: store, masterKey: masterKey, clock: clock).rotate()
+    ///
+    /// Refused, unless `force`, when the current key itself came from a rotation less than
+    /// `minimumKeyAge` ago: a node that has not reloaded since signs with the key before it,
+    /// which this rotation would stop publishing, so its tokens would be refused until it reloads.
+    public func rotateKeys(force: Bool = false) throws -> String {
+        if !force {
+            let keys = try store.signingKeys()
+            if let current = keys.first(where: { $0.retiredAt == nil }), keys.count > 1 {
+                let age = clock.now.timeIntervalSince(current.createdAt)
+                if age < Self.minimumKeyAge {
+                    throw AdminError(
+                        "the current signing key became current \(max(0, Int(age))) s ago; nodes reload keys every "
+                            + "\(Int(KeyRing.defaultReloadInterval)) s, so rotating again now could leave one signing "
+                            + "with a key that is no longer published: wait until it is \(Int(Self.minimumKeyAge)) s "
+                            + "old, or pass --force"
+                    )
+                }
+            }
+        }
+        return try KeyRing(store: store, masterKey: masterKey, clock: clock).rotate()
     }
 
     static func isValidName(_ name: String) -> Bool {

@@ -26,7 +26,15 @@ final class KeyRing: Sendable {
     private let reloadInterval: TimeInterval
     private let state = Mutex<Snapshot?>(nil)
 
-    init(store: any Store, masterKey: MasterKey, clock: any Clock, reloadInterval: TimeInterval = 30) {
+    /// How often a node reads the key table even when it meets no unknown `kid`, in seconds.
+    static let defaultReloadInterval: TimeInterval = 30
+
+    init(
+        store: any Store,
+        masterKey: MasterKey,
+        clock: any Clock,
+        reloadInterval: TimeInterval = KeyRing.defaultReloadInterval
+    ) {
         self.store = store
         self.masterKey = masterKey
         self.clock = clock
@@ -81,11 +89,7 @@ final class KeyRing: Sendable {
     /// Makes a new signing key current and retires the others; returns the new `kid`.
     ///
     /// The key retired last stays published as the previous key until the next rotation.
-    ///
-    /// Known gap: nothing stops two rotations within one `reloadInterval`; a node that has not
-    /// reloaded since before the first signs with a key that is then neither current nor
-    /// previous, and its tokens are refused everywhere until it reloads (at most
-    /// `reloadInterval` later). docs/cluster.md says to leave a minute between rotations.
+    /// `Admin.rotateKeys` refuses a second rotation within two reload intervals.
     func rotate() throws -> String {
         let (kid, record) = try newKey()
         try store.rotateSigningKey(to: record)

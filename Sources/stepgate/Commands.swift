@@ -137,10 +137,10 @@ enum Commands {
 
     static func keys(_ raw: [String]) throws {
         let help = Help.keys
-        let arguments = try Arguments(raw, valued: common, help: help)
+        let arguments = try Arguments(raw, valued: common, switches: ["force"], help: help)
         if arguments.wantsHelp { return Output.print(help) }
         guard arguments.positionals == ["rotate"] else { throw UsageError("expected: keys rotate", help: help) }
-        let kid = try openAdmin(arguments, help: help).rotateKeys()
+        let kid = try openAdmin(arguments, help: help).rotateKeys(force: arguments.switches.contains("force"))
         Output.print("new signing key \(kid); the previous key stays published until the next rotation")
     }
 

@@ -80,7 +80,11 @@ enum Help {
         """
 
     static let keys = """
-        usage: stepgate keys rotate
+        usage: stepgate keys rotate [--force]
+
+          --force         rotate even when the current key became current by a rotation less than
+                          60 s ago (a node that has not reloaded its keys yet signs with the key
+                          before it, which this rotation stops publishing)
         \(commonFlags)
         """
 

@@ -51,6 +51,28 @@ import Testing
         #expect(!third.keys.map(\.kid).contains(oldKID))
     }
 
+    @Test func rotateKeys_refusesASecondRotationWithinTwoReloadIntervals_unlessForced() throws {
+        let harness = try Harness()
+        var browser = harness.browser()
+        let first = try JWKSet(json: try #require(browser.send(.get, "/jwks.json").jsonBody)).keys[0].kid
+        // The first key came from no rotation: replacing it at once leaves no node behind.
+        harness.clock.advance(by: 1)
+        let second = try harness.admin.rotateKeys()
+        harness.clock.advance(by: 59)
+
+        let error = #expect(throws: AdminError.self) { try harness.admin.rotateKeys() }
+
+        #expect(error?.description.contains("pass --force") == true)
+        let keys = try harness.store.signingKeys()
+        #expect(keys.map(\.kid) == [second, first])
+        #expect(keys.filter { $0.retiredAt == nil }.map(\.kid) == [second])
+        harness.clock.advance(by: 1)
+        let third = try harness.admin.rotateKeys()
+        let forced = try harness.admin.rotateKeys(force: true)
+        #expect(try harness.store.signingKeys().filter { $0.retiredAt == nil }.map(\.kid) == [forced])
+        #expect(Set([first, second, third, forced]).count == 4)
+    }
+
     @Test func health_ready_metrics_answer() throws {
         let harness = try Harness()
         var browser = harness.browser()
