@@ -55,8 +55,10 @@ trap 'exit 143' TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # The nodes: cheap argon2 (the soak is about stability, not password hashing), the demo bank's
-# policy, room for many sign-ins per account and flow.
+# policy, room for many sign-ins per account and flow, and rate limits at their maximums (every
+# request comes from one address).
 export STEPGATE_PASSWORD_MEMORY_KIB=64 STEPGATE_PASSWORD_ITERATIONS=1 STEPGATE_LOG_LEVEL=warning
+export STEPGATE_RATE_LIMIT_IP_REQUESTS=1000000 STEPGATE_RATE_LIMIT_ACCOUNT_REQUESTS=1000000
 export STEPGATE_POLICY="$root/examples/policy.conf" STEPGATE_ACCOUNT_MAX_FAILURES=10000
 data="$work/data"
 nodes=(a)
