@@ -230,6 +230,36 @@ check "notify file sink" 0 env STEPGATE_DELIVERY_SMS=file:"$work/sms.jsonl" \
 contains "notify file sink wrote" sms.jsonl '"to":"+4915112345678"'
 if [ "$(stat -c %a "$work/sms.jsonl")" = 600 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL sink mode"; fi
 
+# http.trusted_proxies over a real socket: a bad entry stops serve at start naming the key; with
+# `none`, /decide refuses the caller (403 untrusted_proxy, its address logged) and the per-address
+# limit counts the connection, not the X-Real-IP it claims.
+check "trusted proxies bad entry" 2 env STEPGATE_HTTP_TRUSTED_PROXIES=10.0.0.1/8 "$bin" serve --data "$data" --listen 127.0.0.1:1
+contains "trusted proxies names the key" err "http.trusted_proxies entry 1"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# Its own data folder: the counters of the server above still run in this minute.
+STEPGATE_HTTP_TRUSTED_PROXIES=none STEPGATE_RATE_LIMIT_IP_REQUESTS=2 \
+  "$bin" serve --data "$work/proxies" --listen "127.0.0.1:$port" >"$work/serve.out" 2>"$work/serve.err" &
+server_pid=$!
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+decided=$(curl -s -w ' %{http_code}' -H 'X-Original-Method: GET' -H 'X-Original-URI: /' -H 'X-Real-IP: 127.0.0.1' \
+  "http://127.0.0.1:$port/decide")
+if [ "$decided" = '{"error":"untrusted_proxy"} 403' ]; then passed=$((passed + 1)); else
+  failed=$((failed + 1)); echo "FAIL /decide from an untrusted caller answered: $decided"; fi
+statuses=""
+for address in 192.0.2.1 192.0.2.2 192.0.2.3; do
+  statuses="$statuses $(curl -s -o /dev/null -w '%{http_code}' -H "X-Real-IP: $address" \
+    -d 'grant_type=authorization_code&client_id=nobody' "http://127.0.0.1:$port/token")"
+done
+if [ "$statuses" = " 401 401 429" ]; then passed=$((passed + 1)); else
+  failed=$((failed + 1)); echo "FAIL the per-address limit counted the claimed addresses:$statuses"; fi
+kill -TERM "$server_pid"
+wait "$server_pid"
+server_pid=""
+contains "untrusted caller logged" serve.err '"net.peer.address":"127.0.0.1"'
+
 # stepgate probe: usage and target-file errors are 2, a failed case is 1, reports are written.
 check "probe without target" 2 "$bin" probe
 one_line "probe without target"

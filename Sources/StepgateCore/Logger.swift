@@ -59,6 +59,9 @@ public enum LogKey {
     public static let rateLimitScope = "rate_limit.scope"
     /// A short keyed fingerprint of a rate-limit key; never the address or the name.
     public static let rateLimitKey = "rate_limit.key"
+    /// The connection's peer address, logged only when a caller is refused for not being a
+    /// trusted proxy (the operator needs it to fix `http.trusted_proxies`).
+    public static let peerAddress = "net.peer.address"
 }
 
 /// One log entry: a fixed phrase and its structured data.

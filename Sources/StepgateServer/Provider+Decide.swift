@@ -34,9 +34,19 @@ extension Provider {
     /// `rate_limit.decide` is set. Everything the decision reads comes
     /// from one store snapshot (`Store.decisionSnapshot`), read afresh for every request.
     func decide(_ request: HTTPRequest) throws -> HTTPResponse {
+        guard ForwardedRequest.peerIsTrusted(request.remoteAddress, trustedProxies: configuration.trustedProxies)
+        else {
+            logger.warning(
+                "decision refused: the caller is not in http.trusted_proxies",
+                [LogKey.requestID: request.requestID, LogKey.peerAddress: request.remoteAddress ?? ""]
+            )
+            var response = HTTPResponse.json(403, JSONValue.object(["error": "untrusted_proxy"]).serialized())
+            response.headers.set("Cache-Control", "no-store")
+            return response
+        }
         let forwarded: ForwardedRequest
         do {
-            forwarded = try ForwardedRequest.read(request)
+            forwarded = try ForwardedRequest.read(request, trustedProxies: configuration.trustedProxies)
         } catch {
             return decisionProblem(request, reason: "\(error)")
         }

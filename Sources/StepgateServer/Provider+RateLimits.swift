@@ -20,7 +20,11 @@ extension Provider {
     func addressRefusal(_ request: HTTPRequest) throws -> RateLimiter.Refusal? {
         let limits = configuration.rateLimits
         guard limits.enabled,
-            let address = ForwardedRequest.clientIP(request.headers, peer: request.remoteAddress)
+            let address = ForwardedRequest.clientIP(
+                request.headers,
+                peer: request.remoteAddress,
+                trustedProxies: configuration.trustedProxies
+            )
         else { return nil }
         return try rateLimiter.hit(
             .ip,

@@ -85,8 +85,14 @@ extension ConfigReader {
         target = number
     }
 
-    private mutating func networks(_ key: String, into target: inout [IPNetwork]) {
+    /// A list of networks, space- or comma-separated; `none` is the empty list when
+    /// `allowsNone` is set.
+    mutating func networks(_ key: String, allowsNone: Bool = false, into target: inout [IPNetwork]) {
         guard let (value, origin) = raw(key) else { return }
+        if allowsNone, value.trimmingWhitespace() == "none" {
+            target = []
+            return
+        }
         let texts = value.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
         let (parsed, found) = RiskConfiguration.networks(texts, key: key)
         problems += found.map { "\($0) (\(origin))" }

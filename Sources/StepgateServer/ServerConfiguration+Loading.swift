@@ -214,6 +214,7 @@ struct ConfigReader {
         integer("http.max_body_bytes", range: 1_024...16_777_216, into: &config.maxBodyBytes)
         integer("http.max_header_bytes", range: 4_096...1_048_576, into: &config.maxHeaderBytes)
         duration("http.connection_timeout", into: &config.connectionTimeout)
+        networks("http.trusted_proxies", allowsNone: true, into: &config.trustedProxies)
     }
 
     private mutating func readLevels(into config: inout ServerConfiguration) {

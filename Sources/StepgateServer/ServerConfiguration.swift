@@ -33,6 +33,7 @@ public import StepgateStore
 /// | `http.threads` | integer | the number of cores, at least 2 |
 /// | `http.max_body_bytes` / `http.max_header_bytes` | integer | 65536 / 16384 |
 /// | `http.connection_timeout` | duration | `30s` |
+/// | `http.trusted_proxies` | networks (`10.0.0.5`, `10.1.0.0/16`), space- or comma-separated, or `none`: peers whose `X-Real-IP`/`X-Forwarded-For` are believed and who may call `/decide` | `127.0.0.0/8 ::1` |
 /// | `log.level` | trace, debug, info, notice, warning, error | `info` |
 /// | `demo` | true/false: serve the demo relying party at `/demo` | `false` |
 /// | `demo.bank_listen` | HOST:PORT of the demo bank (`DemoBank`), with `demo` on | none: no bank |
@@ -86,6 +87,9 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes = 65_536
     public var maxHeaderBytes = 16_384
     public var connectionTimeout: TimeInterval = 30
+    /// The peers that may name the client's address in `X-Real-IP`/`X-Forwarded-For` and call
+    /// `/decide` (`http.trusted_proxies`): loopback unless configured.
+    public var trustedProxies = ForwardedRequest.loopback
     public var logLevel = LogLevel.info
     public var demo = false
     /// Where the demo bank listens (`demo.bank_listen`); nil when it does not run.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 // Users, their factors, clients and the per-account failure budget.
 extension SQLStore {

@@ -1,4 +1,4 @@
-public import StepgateCore
+import StepgateCore
 
 // The audit log: append-only, hash-chained records (see `AuditChain` and docs/audit.md).
 extension SQLStore {

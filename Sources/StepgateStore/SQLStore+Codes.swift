@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 // One-time codes by SMS and e-mail, recovery codes, factor removal, and remembered devices.
 extension SQLStore {

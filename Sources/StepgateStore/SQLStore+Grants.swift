@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 // Authorization codes, refresh tokens and revoked access tokens.
 extension SQLStore {
@@ -132,7 +132,7 @@ extension SQLStore {
     /// transactions hold the database's one write lock from their start.
     private static func lockFamily(_ familyID: String, on connection: Connection) throws {
         guard let lock = Connection.dialect.familyLock else { return }
-        try connection.query(lock, [.text(familyID)]) { _ in () }
+        _ = try connection.query(lock, [.text(familyID)]) { _ in () }
     }
 
     /// The token with this hash in any state (used, revoked, expired), or nil; callers use it

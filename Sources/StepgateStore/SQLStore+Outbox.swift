@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 // The outbox of messages to users: enqueued by request handlers, leased and settled by the
 // delivery worker (docs/delivery.md).

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 // A password change and everything it ends, in one write transaction.
 extension SQLStore {

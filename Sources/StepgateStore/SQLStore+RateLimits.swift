@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 // Fixed-window rate-limit counters, shared by every node on the database.
 extension SQLStore {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 // What the risk engine remembers per user: devices, last location, allowed actions.
 extension SQLStore {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 // Browser sessions with their authentication events, and the flows they start.
 extension SQLStore {

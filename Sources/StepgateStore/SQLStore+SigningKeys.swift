@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension SQLStore {
     /// Adds a signing key as it is given (current or retired); throws `StoreError(.conflict)` if

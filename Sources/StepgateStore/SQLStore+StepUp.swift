@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 // Step-up challenges of the decision endpoint and the transaction grants they lead to.
 extension SQLStore {

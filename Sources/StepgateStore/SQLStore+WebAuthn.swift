@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 // WebAuthn: the user handle, registered credentials, and ceremonies in progress.
 extension SQLStore {

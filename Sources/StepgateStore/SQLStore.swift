@@ -9,6 +9,7 @@ protocol SQLStore: Store {
     associatedtype Connection: SQLConnection
 
     /// Lends a pooled connection to `body` for the length of the call.
+    @discardableResult
     func withConnection<Result>(_ body: (Connection) throws -> Result) throws -> Result
 }
 

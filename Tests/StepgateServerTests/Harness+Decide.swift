@@ -100,6 +100,7 @@ extension Browser {
                 query: "",
                 headers: HTTPHeaders(all),
                 body: body,
+                remoteAddress: peer,
                 requestID: "test"
             )
         )

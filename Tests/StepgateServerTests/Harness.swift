@@ -88,6 +88,9 @@ final class Harness: @unchecked Sendable {  // Only used from one test at a time
 struct Browser {
     let handler: @Sendable (HTTPRequest) -> HTTPResponse
     var cookies: [String: String] = [:]
+    /// The connection's peer address the requests arrive from; nil is in-process, as if from a
+    /// trusted proxy.
+    var peer: String?
 
     mutating func send(
         _ method: HTTPMethod,
@@ -120,6 +123,7 @@ struct Browser {
                 query: parts.count > 1 ? String(parts[1]) : "",
                 headers: HTTPHeaders(all),
                 body: body,
+                remoteAddress: peer,
                 requestID: "test"
             )
         )

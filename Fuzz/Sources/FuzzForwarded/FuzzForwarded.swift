@@ -10,7 +10,7 @@ import StepgateServer
 /// Input: the first line is the peer address, each further line a header `Name: value`; every
 /// line is also read as an address and a network. A forwarded request holds exactly what its
 /// headers said (the URI split at its first `?`, the host normalised for good, the client
-/// address the rules pick); an address parses exactly when glibc's `inet_pton` accepts it, to
+/// address the trusted-proxy rules pick, for loopback, for loopback and 10/8, and for none); an address parses exactly when glibc's `inet_pton` accepts it, to
 /// the same bytes, and its canonical text reads back to it; a network reads back from its text
 /// and holds its own address.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -24,8 +24,10 @@ public func fuzzForwarded(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     }
     let peer = lines.first.flatMap { $0.isEmpty ? nil : $0 }
     let request = HTTPRequest(method: .get, path: "/decide", headers: headers, remoteAddress: peer)
-    if let forwarded = try? ForwardedRequest.read(request) {
-        check(forwarded, headers: headers, peer: peer)
+    for trusted in [ForwardedRequest.loopback, internalProxies, []] {
+        if let forwarded = try? ForwardedRequest.read(request, trustedProxies: trusted) {
+            check(forwarded, headers: headers, peer: peer, trusted: trusted)
+        }
     }
     for line in lines {
         checkAddress(line)
@@ -38,7 +40,7 @@ public func fuzzForwarded(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     return 0
 }
 
-private func check(_ forwarded: ForwardedRequest, headers: HTTPHeaders, peer: String?) {
+private func check(_ forwarded: ForwardedRequest, headers: HTTPHeaders, peer: String?, trusted: [IPNetwork]) {
     let method = headers["X-Original-Method"] ?? headers["X-Forwarded-Method"]
     require(forwarded.method == method, "the method is not the forwarded one")
     require(!forwarded.method.isEmpty && forwarded.method.utf8.allSatisfy { (0x41...0x5A).contains($0) }, "method")
@@ -55,17 +57,28 @@ private func check(_ forwarded: ForwardedRequest, headers: HTTPHeaders, peer: St
     let accept = headers["Accept"] ?? ""
     require(forwarded.wantsHTML == accept.contains("text/html"), "wantsHTML differs from Foundation's contains")
 
-    let expectedIP: String?
-    if let real = headers["X-Real-IP"].map(trimmed), !real.isEmpty {
-        expectedIP = real
-    } else if let last = headers.values("X-Forwarded-For").last?.split(separator: ",").last.map(trimmed),
-        !last.isEmpty
-    {
-        expectedIP = last
-    } else {
-        expectedIP = peer
+    require(forwarded.clientIP == expectedClientIP(headers, peer: peer, trusted: trusted), "the client address")
+}
+
+/// A proxy network besides loopback, so that forwarded chains have entries to skip.
+private let internalProxies = [IPNetwork("10.0.0.0/8")!] + ForwardedRequest.loopback
+
+/// The client address by the rules as written: a peer outside `trusted` (one that does not parse
+/// included) is the client itself; from a trusted peer (or none, in process), `X-Real-IP`, else
+/// the rightmost `X-Forwarded-For` entry of all its lines that is not in `trusted`, else the
+/// first entry, else the peer.
+private func expectedClientIP(_ headers: HTTPHeaders, peer: String?, trusted: [IPNetwork]) -> String? {
+    func isTrusted(_ text: String) -> Bool {
+        guard let address = IPAddress(text) else { return false }
+        return trusted.contains { $0.contains(address) }
     }
-    require(forwarded.clientIP == expectedIP, "the client address is not the one the rules pick")
+    if let peer, !isTrusted(peer) { return peer }
+    if let real = headers["X-Real-IP"].map(trimmed), !real.isEmpty { return real }
+    var entries: [String] = []
+    for line in headers.values("X-Forwarded-For") {
+        entries += line.split(separator: ",").map(trimmed).filter { !$0.isEmpty }
+    }
+    return entries.last { !isTrusted($0) } ?? entries.first ?? peer
 }
 
 /// Accepted exactly when `inet_pton` accepts it, to the same bytes; canonical text reads back.

@@ -1,4 +1,5 @@
-// Public: `read` takes the `HTTPRequest`.
+// Public: `read` takes the `HTTPRequest` and the trusted proxies' networks.
+public import StepgateCore
 public import StepgateHTTP
 
 /// The request a reverse proxy asks about, read from the headers the proxy forwards.
@@ -6,12 +7,9 @@ public import StepgateHTTP
 /// nginx `auth_request` sends `X-Original-Method` and `X-Original-URI` (set in its
 /// configuration, see `examples/nginx.conf`); Traefik and Caddy forward-auth send
 /// `X-Forwarded-Method` and `X-Forwarded-Uri`. Either pair is accepted, nginx's first. The
-/// client's address is `X-Real-IP`, else the last `X-Forwarded-For` entry (the one the nearest
-/// proxy added), else the peer.
-///
-/// Known gap: these headers are trusted from any caller of the decision endpoint; there is no
-/// list of trusted proxy addresses yet. Meanwhile the endpoint must be reachable only from the
-/// proxy (nginx marks its location `internal`; docs/forward-auth.md says so).
+/// client's address comes from `X-Real-IP` or `X-Forwarded-For` only when the connection's peer
+/// is a trusted proxy (`http.trusted_proxies`; see `clientIP`). The decision endpoint refuses
+/// callers that are not trusted proxies before it reads any of this.
 ///
 /// Public only for the fuzz target in `Fuzz/` (`FuzzForwarded`), which links the library product.
 public struct ForwardedRequest: Sendable, Equatable {
@@ -47,8 +45,11 @@ public struct ForwardedRequest: Sendable, Equatable {
     static let maximumURILength = 8_192
 
     /// The request described by `request`'s forwarded headers; throws which one is missing or
-    /// malformed.
-    public static func read(_ request: HTTPRequest) throws(Problem) -> ForwardedRequest {
+    /// malformed. The client address is read as `clientIP` reads it for `trustedProxies`.
+    public static func read(
+        _ request: HTTPRequest,
+        trustedProxies: [IPNetwork] = ForwardedRequest.loopback
+    ) throws(Problem) -> ForwardedRequest {
         let headers = request.headers
         guard let method = headers["X-Original-Method"] ?? headers["X-Forwarded-Method"] else {
             throw .missingMethod
@@ -78,7 +79,7 @@ public struct ForwardedRequest: Sendable, Equatable {
             path: String(path),
             query: String(query),
             host: (headers["X-Forwarded-Host"] ?? headers["Host"]).flatMap(Self.hostName),
-            clientIP: Self.clientIP(headers, peer: request.remoteAddress),
+            clientIP: Self.clientIP(headers, peer: request.remoteAddress, trustedProxies: trustedProxies),
             userAgent: headers["User-Agent"] ?? "",
             acceptLanguage: headers["Accept-Language"] ?? "",
             wantsHTML: Self.contains(accept, "text/html"),
@@ -135,18 +136,41 @@ public struct ForwardedRequest: Sendable, Equatable {
         return String(decoding: host, as: UTF8.self)
     }
 
-    /// The client's address as the decision endpoint and the rate limits see it: `X-Real-IP`,
-    /// else the last `X-Forwarded-For` entry, else the peer.
+    /// The loopback networks, `http.trusted_proxies`' default: a proxy on the same host.
+    public static let loopback: [IPNetwork] = [
+        IPNetwork(address: IPAddress(ipv4: 0x7F00_0000), prefixLength: 8)!,
+        IPNetwork(address: IPAddress(ipv6: 1), prefixLength: 128)!,
+    ]
+
+    /// Whether the connection's peer may speak for the client: its address lies in one of
+    /// `trustedProxies`. A request with no peer (in-process, never from a socket) is trusted; a
+    /// peer address that does not parse is not.
+    static func peerIsTrusted(_ peer: String?, trustedProxies: [IPNetwork]) -> Bool {
+        guard let peer else { return true }
+        guard let address = IPAddress(peer) else { return false }
+        return trustedProxies.contains { $0.contains(address) }
+    }
+
+    /// The client's address as the decision endpoint and the rate limits see it.
     ///
-    /// Known gap: these headers are believed from any client (no trusted-proxy list); without a
-    /// proxy that sets `X-Real-IP`, a client picks the address it is counted as.
-    static func clientIP(_ headers: HTTPHeaders, peer: String?) -> String? {
+    /// From a peer that is not a trusted proxy, the peer itself: whatever it says in headers is
+    /// ignored, so a client reaching Stepgate directly cannot choose the address it is counted
+    /// as. From a trusted proxy: `X-Real-IP`, else the `X-Forwarded-For` entry nearest to the
+    /// end that is not itself a trusted proxy (each proxy appends the address it saw, so the
+    /// entries left of the last untrusted one are the client's own claims), else the first
+    /// entry when all are trusted, else the peer.
+    static func clientIP(_ headers: HTTPHeaders, peer: String?, trustedProxies: [IPNetwork]) -> String? {
+        guard peerIsTrusted(peer, trustedProxies: trustedProxies) else { return peer }
         if let real = headers["X-Real-IP"]?.trimmingWhitespace(), !real.isEmpty { return real }
-        if let chain = headers.values("X-Forwarded-For").last,
-            let last = chain.split(separator: ",").last?.trimmingWhitespace(), !last.isEmpty
-        {
-            return last
+        let chain = headers.values("X-Forwarded-For").flatMap { line in
+            line.split(separator: ",").map { $0.trimmingWhitespace() }
         }
+        for entry in chain.reversed() where !entry.isEmpty {
+            guard let address = IPAddress(entry), trustedProxies.contains(where: { $0.contains(address) }) else {
+                return entry
+            }
+        }
+        if let first = chain.first(where: { !$0.isEmpty }) { return first }
         return peer
     }
 }
