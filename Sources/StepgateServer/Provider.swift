@@ -42,6 +42,8 @@ public final class Provider: Sendable {
     public let deliveryWorker: DeliveryWorker
     /// Counts requests against `rate_limit.*` in the store, shared by every node.
     let rateLimiter: RateLimiter
+    /// Deletes expired rows; `Service` starts and stops its thread.
+    let pruner: Pruner
 
     /// A provider over `store`; creates the first signing key if the store has none.
     public init(
@@ -74,6 +76,13 @@ public final class Provider: Sendable {
             key: masterKey.derive("stepgate rate limit v1"),
             metrics: metrics,
             logger: logger
+        )
+        self.pruner = Pruner(
+            store: store,
+            clock: clock,
+            logger: logger,
+            metrics: metrics,
+            failureHorizon: max(configuration.accountFailureWindow, configuration.risk.failureWindow)
         )
         self.riskEngine = try RiskEngine(configuration: configuration.risk)
         self.geoDatabase = try configuration.geoDatabasePath.map { try GeoDatabase(path: $0) }

@@ -90,6 +90,7 @@ public final class Service: Sendable {
         try server.start()
         try bankServer?.start()
         provider.deliveryWorker.start()
+        provider.pruner.start()
         logger.info("server started", [LogKey.issuer: provider.configuration.issuer])
     }
 
@@ -97,11 +98,13 @@ public final class Service: Sendable {
     public var port: Int { server.port }
 
     /// Stops accepting connections, lets requests in flight finish, lets the delivery worker
-    /// finish its current batch, writes the queued audit records, then stops.
+    /// finish its current batch and the pruner its current batch of deletes, writes the queued
+    /// audit records, then stops.
     public func stop() {
         bankServer?.stop()
         server.stop()
         provider.deliveryWorker.stop()
+        provider.pruner.stop()
         provider.auditLog.close()
         logger.info("server stopped")
     }

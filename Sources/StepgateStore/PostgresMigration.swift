@@ -17,6 +17,7 @@ struct PostgresMigration: Sendable {
         PostgresMigration(version: 6, sql: PostgresSchema.version6),
         PostgresMigration(version: 7, sql: PostgresSchema.version7),
         PostgresMigration(version: 8, sql: PostgresSchema.version8),
+        PostgresMigration(version: 9, sql: PostgresSchema.version9),
     ]
 
     /// The first key of the advisory lock that serialises migrations (the second is a hash of

@@ -214,9 +214,8 @@ extension SQLStore {
     /// Records the proof in one `INSERT … ON CONFLICT DO NOTHING`; true only for the call
     /// that inserted the row.
     ///
-    /// Known gap: nothing prunes rows past `expires_at` yet; the table grows by one small row per
-    /// DPoP request. Expired rows still count as used, which is harmless: their proofs are
-    /// outside the `iat` window anyway.
+    /// Expired rows still count as used until `pruneExpired` deletes them, which is harmless:
+    /// their proofs are outside the `iat` window anyway.
     public func consumeDPoPProof(jtiHash: [UInt8], expiresAt: Date, now: Date) throws -> Bool {
         try withConnection { connection in
             try connection.run(
@@ -233,8 +232,8 @@ extension SQLStore {
 
     /// Remembers the revocation; revoking again keeps the later of the two expiry times.
     ///
-    /// Known gap: nothing prunes rows past their expiry yet, so the table only grows; they stay
-    /// reported as revoked, which is harmless since the tokens have expired anyway.
+    /// Rows past their expiry stay reported as revoked until `pruneExpired` deletes them, which
+    /// is harmless since the tokens have expired anyway.
     public func revokeAccessToken(jti: String, expiresAt: Date) throws {
         try withConnection { connection in
             try connection.run(

@@ -17,6 +17,7 @@ struct SQLiteMigration: Sendable {
         SQLiteMigration(version: 6, sql: SQLiteSchema.version6),
         SQLiteMigration(version: 7, sql: SQLiteSchema.version7),
         SQLiteMigration(version: 8, sql: SQLiteSchema.version8),
+        SQLiteMigration(version: 9, sql: SQLiteSchema.version9),
     ]
 }
 

@@ -335,4 +335,20 @@ enum SQLiteSchema {
         );
         CREATE INDEX rate_limit_counters_expiry ON rate_limit_counters (expires_at);
         """
+
+    /// Indexes on `expires_at` for the tables whose expired rows `Store.pruneExpired` deletes,
+    /// so that each of its batches reads only the rows it deletes.
+    static let version9 = """
+        CREATE INDEX sessions_expiry ON sessions (expires_at);
+        CREATE INDEX flows_expiry ON flows (expires_at);
+        CREATE INDEX authorization_codes_expiry ON authorization_codes (expires_at);
+        CREATE INDEX refresh_tokens_expiry ON refresh_tokens (expires_at);
+        CREATE INDEX revoked_access_tokens_expiry ON revoked_access_tokens (expires_at);
+        CREATE INDEX stepup_challenges_expiry ON stepup_challenges (expires_at);
+        CREATE INDEX transaction_grants_expiry ON transaction_grants (expires_at);
+        CREATE INDEX consumed_token_transactions_expiry ON consumed_token_transactions (expires_at);
+        CREATE INDEX webauthn_ceremonies_expiry ON webauthn_ceremonies (expires_at);
+        CREATE INDEX one_time_codes_expiry ON one_time_codes (expires_at);
+        CREATE INDEX dpop_proofs_expiry ON dpop_proofs (expires_at);
+        """
 }

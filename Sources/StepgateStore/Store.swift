@@ -154,6 +154,21 @@ public protocol Store: Sendable {
     @discardableResult
     func pruneRateLimits(now: Date) throws -> Int
 
+    // MARK: Expired rows
+
+    /// Deletes rows that expired before `cutoff`, at most `limit` from each table per call, and
+    /// returns how many it deleted in all; call again until it returns 0.
+    ///
+    /// Sessions (with their events, flows, challenges, grants, ceremonies and codes), flows,
+    /// authorization codes, step-up challenges, transaction grants, WebAuthn ceremonies,
+    /// one-time codes, revoked access-token IDs, used transaction tokens and DPoP proofs go by
+    /// their own `expires_at`. Refresh tokens go by family, once every token of the family has
+    /// expired, so that a rotated token keeps revoking its family while any token of it lives.
+    /// Users, factors, clients, keys, audit records, risk history and the outbox are never
+    /// deleted here. Each table's batch is its own statement: other writers interleave.
+    @discardableResult
+    func pruneExpired(before cutoff: Date, limit: Int) throws -> Int
+
     // MARK: Authorization codes
 
     func insertAuthorizationCode(_ code: AuthorizationCodeRecord) throws

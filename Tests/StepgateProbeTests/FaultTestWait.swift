@@ -3,8 +3,11 @@ import Glibc
 
 /// Waiting and looking around in the fault proxy tests.
 enum FaultTestWait {
-    /// Polls `condition` every 2 ms for up to `seconds`; whether it came true.
-    static func until(seconds: Double = 2, _ condition: () -> Bool) -> Bool {
+    /// Polls `condition` every 2 ms for up to `seconds`; whether it came true. The limit is
+    /// generous because the whole suite shares two cores (two seconds once ran out while every
+    /// suite ran at once); a condition that comes true returns at once, and no test waits for
+    /// one that must stay false.
+    static func until(seconds: Double = 10, _ condition: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if condition() { return true }

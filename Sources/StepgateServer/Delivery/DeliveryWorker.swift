@@ -42,7 +42,7 @@ public final class DeliveryWorker: Sendable {
     let logger: Logger
     let metrics: Metrics
     let options: Options
-    let loop: DeliveryLoop
+    let loop: WorkerLoop
 
     init(
         store: any Store,
@@ -65,7 +65,7 @@ public final class DeliveryWorker: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.options = options
-        self.loop = DeliveryLoop(pollInterval: options.pollInterval)
+        self.loop = WorkerLoop(pollInterval: options.pollInterval)
     }
 
     /// Starts the background thread; does nothing when no channel has a transport, or twice.

@@ -1,8 +1,9 @@
 import Foundation
 
-/// The delivery worker's thread: runs a step, then sleeps until woken or a poll interval has
-/// passed, until stopped. No delivery logic lives here (see `DeliveryWorker.deliverDue`).
-final class DeliveryLoop: @unchecked Sendable {
+/// A background worker's thread (the delivery worker's, the pruner's): runs a step, then
+/// sleeps until woken or a poll interval has passed, until stopped. No work of its own lives
+/// here (see `DeliveryWorker.deliverDue`, `Pruner.prune`).
+final class WorkerLoop: @unchecked Sendable {
     // Safety: `started`, `stopping` and `woken` are read and written only while `condition` is
     // locked; `pollInterval` is immutable.
     private let condition = NSCondition()

@@ -1,0 +1,83 @@
+import Foundation
+import StepgateCore
+import StepgateStore
+
+/// Deletes expired rows in the background, so that the database holds what is live plus a day.
+///
+/// Every `interval` (and once at start), `prune` asks the store to delete rows that expired more
+/// than `grace` ago (`Store.pruneExpired`), in batches of `batchSize` rows per table, until a
+/// batch finds nothing or `maximumBatches` have run; then failures older than the longest
+/// window that counts them (`account.failure_window`, `risk.failure_window`) plus `grace`.
+///
+/// The grace day keeps every row that a check could still need: nodes' clocks that differ by
+/// seconds, the hour that `otp.hourly_limit` looks back over one-time codes, and a replayed
+/// authorization code that comes back within the day (it still revokes what it issued; after
+/// that it is refused as unknown). Every node prunes; two nodes pruning at once delete each row
+/// once. A failure is logged and counted, and tried again at the next interval.
+final class Pruner: Sendable {
+    static let grace: TimeInterval = 86_400
+    static let interval: TimeInterval = 600
+    static let batchSize = 1_000
+    /// At most this many batches per pass (1,000,000 rows per table), so one pass ends even
+    /// when rows expire faster than they are deleted; the rest waits for the next pass.
+    static let maximumBatches = 1_000
+
+    private let store: any Store
+    private let clock: any Clock
+    private let logger: Logger
+    private let metrics: Metrics
+    /// How far back failures are still counted: the longer of the budget's and the risk's window.
+    private let failureHorizon: TimeInterval
+    private let loop = WorkerLoop(pollInterval: Pruner.interval)
+
+    init(store: any Store, clock: any Clock, logger: Logger, metrics: Metrics, failureHorizon: TimeInterval) {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.metrics = metrics
+        self.failureHorizon = failureHorizon
+    }
+
+    /// Starts the background thread; harmless twice.
+    func start() {
+        loop.start(name: "stepgate-pruner") { [self] in
+            prune()
+            return false
+        }
+    }
+
+    /// Stops the thread after its current batch, and returns once it has ended.
+    func stop() {
+        loop.stop()
+    }
+
+    /// One pass at the clock's time; returns how many rows it deleted (failures not counted).
+    @discardableResult
+    func prune() -> Int {
+        let now = clock.now
+        var deleted = 0
+        do {
+            for _ in 0..<Self.maximumBatches {
+                let batch = try store.pruneExpired(before: now.addingTimeInterval(-Self.grace), limit: Self.batchSize)
+                deleted += batch
+                if batch == 0 || loop.isStopping { break }
+            }
+            try store.pruneFailures(before: now.addingTimeInterval(-(failureHorizon + Self.grace)))
+        } catch {
+            metrics.increment("stepgate_prune_failures_total")
+            logger.warning(
+                "pruning expired rows failed",
+                [LogKey.error: Self.errorCode(error), LogKey.count: "\(deleted)"]
+            )
+            return deleted
+        }
+        metrics.add("stepgate_pruned_rows_total", [], deleted)
+        if deleted > 0 { logger.info("expired rows pruned", [LogKey.count: "\(deleted)"]) }
+        return deleted
+    }
+
+    /// A store error's code, or the error's type: never its text, which could name a value.
+    private static func errorCode(_ error: any Error) -> String {
+        (error as? StoreError)?.code.rawValue ?? "\(type(of: error))"
+    }
+}
