@@ -108,9 +108,8 @@ end
 LUA
 
 # /decide as nginx auth_request sends it (examples/nginx.conf): the original method and URI,
-# the host, the client address, and the browser's own headers with its cookies. Stepgate trusts
-# these headers from any caller (a known gap, see Decision/ForwardedRequest.swift): there is no
-# trusted-proxy list to configure.
+# the host, the client address, and the browser's own headers with its cookies. wrk runs on
+# loopback, which `http.trusted_proxies` trusts by default, as it would trust nginx there.
 # Each request carries the next of a few signed-in aal1 sessions, as nginx's keep-alive
 # connections to Stepgate carry many users' requests. The cookies stay in $work, never printed.
 sessions=8
