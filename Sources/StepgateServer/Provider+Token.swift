@@ -129,14 +129,32 @@ extension Provider {
         else {
             throw OAuthError.invalidGrant("code binding does not match")
         }
-        guard let record = try store.consumeAuthorizationCode(hash: hash, now: clock.now) else {
+        guard let user = try store.user(id: stored.grant.userID), !user.disabled else {
+            // Spent all the same, as any code that reached the token endpoint: re-enabling the
+            // user does not revive it.
+            _ = try store.consumeAuthorizationCode(hash: hash, now: clock.now)
+            throw OAuthError.invalidGrant("user disabled")
+        }
+        let familyID = Self.familyID(codeHash: hash)
+        let binding = TokenBinding(access: proof?.thumbprint, refresh: client.isPublic ? proof?.thumbprint : nil)
+        let refreshToken = newRefreshToken(grant: stored.grant, familyID: familyID, boundTo: binding.refresh)
+        // The code is spent and the refresh token stored in one transaction: a store failure
+        // leaves the code unspent, and the client's retry can still redeem it.
+        // Known gap: a commit applied by the database whose acknowledgement is lost answers 503
+        // with the code spent; the retry is refused as a replay and revokes the family.
+        guard
+            let record = try store.redeemAuthorizationCode(
+                hash: hash,
+                now: clock.now,
+                refreshToken: refreshToken.record
+            )
+        else {
             // Used before, or just now by a request racing this one (on this node or another):
             // the first read may predate that use, so read again. Both are a replay.
             if try stored.consumedAt != nil || store.authorizationCode(hash: hash)?.consumedAt != nil {
                 // A replayed code: revoke what the first redemption issued (RFC 6749 §4.1.2).
                 // Known gap: the access token issued with it is not revoked; it lives out its
                 // lifetime (10 minutes by default).
-                let familyID = Self.familyID(codeHash: hash)
                 try markFamilyRevoked(familyID, grant: stored.grant)
                 let revoked = try store.revokeRefreshFamily(familyID: familyID, at: clock.now)
                 logger.notice(
@@ -151,22 +169,14 @@ extension Provider {
             }
             throw OAuthError.invalidGrant("code expired or already used")
         }
-        // Known gap: the code is spent from here on; if the store fails before the tokens are
-        // stored, the client hears 503 and its retry is refused (a new sign-in is needed).
-        guard let user = try store.user(id: record.grant.userID), !user.disabled else {
-            throw OAuthError.invalidGrant("user disabled")
-        }
         metrics.increment("stepgate_tokens_issued_total", [("grant_type", "authorization_code")])
         return try tokenResponse(
             grant: record.grant,
             user: user,
             nonce: record.nonce,
-            familyID: Self.familyID(codeHash: hash),
+            refreshToken: refreshToken.value,
             grantType: "authorization_code",
-            binding: TokenBinding(
-                access: proof?.thumbprint,
-                refresh: client.isPublic ? proof?.thumbprint : nil
-            ),
+            binding: binding,
             transaction: record.transaction,
             requestID: requestID
         )
@@ -238,7 +248,11 @@ extension Provider {
         guard let user = try store.user(id: stored.grant.userID), !user.disabled else {
             throw OAuthError.invalidGrant("user disabled")
         }
-        guard let record = try store.consumeRefreshToken(hash: hash, now: now) else {
+        let binding = TokenBinding(access: proof?.thumbprint, refresh: stored.dpopThumbprint)
+        let next = newRefreshToken(grant: stored.grant, familyID: stored.familyID, boundTo: binding.refresh)
+        // The token is spent and its successor stored in one transaction: a store failure
+        // leaves the presented token usable for the client's retry.
+        guard let record = try store.rotateRefreshToken(hash: hash, now: now, next: next.record) else {
             // Lost a race with another use of the same token: that is reuse too.
             try revokeOnReuse(stored, requestID: requestID)
             throw OAuthError.invalidGrant("refresh token reused")
@@ -248,9 +262,9 @@ extension Provider {
             grant: record.grant,
             user: user,
             nonce: nil,
-            familyID: record.familyID,
+            refreshToken: next.value,
             grantType: "refresh_token",
-            binding: TokenBinding(access: proof?.thumbprint, refresh: record.dpopThumbprint),
+            binding: binding,
             requestID: requestID
         )
     }
@@ -272,7 +286,31 @@ extension Provider {
         )
     }
 
-    /// Access token (RFC 9068), ID token (OIDC Core §2) and a new refresh token in `familyID`.
+    /// A new refresh token for `grant` in `familyID`, bound to the DPoP key `thumbprint` when
+    /// there is one, and the record that stores its hash; stored by the caller's redemption
+    /// or rotation.
+    private func newRefreshToken(
+        grant: GrantRecord,
+        familyID: String,
+        boundTo thumbprint: String?
+    ) -> (value: String, record: RefreshTokenRecord) {
+        let now = clock.now
+        let value = random.token(byteCount: 32)
+        let record = RefreshTokenRecord(
+            tokenHash: SecretHash.hash(value),
+            familyID: familyID,
+            grant: grant,
+            createdAt: now,
+            expiresAt: now.addingTimeInterval(configuration.refreshTokenLifetime),
+            usedAt: nil,
+            revokedAt: nil,
+            dpopThumbprint: thumbprint
+        )
+        return (value, record)
+    }
+
+    /// Access token (RFC 9068), ID token (OIDC Core §2) and the refresh token `refreshToken`,
+    /// already stored.
     ///
     /// All three carry the grant's original `acr`, `amr` and `auth_time`: a refresh never
     /// refreshes the proof of authentication. A code approved for a transaction gives its access
@@ -282,7 +320,7 @@ extension Provider {
         grant: GrantRecord,
         user: UserRecord,
         nonce: String?,
-        familyID: String,
+        refreshToken: String,
         grantType: String,
         binding: TokenBinding,
         transaction: CodeTransaction? = nil,
@@ -322,19 +360,6 @@ extension Provider {
             identity["preferred_username"] = .string(user.name)
         }
 
-        let refreshToken = random.token(byteCount: 32)
-        try store.insertRefreshToken(
-            RefreshTokenRecord(
-                tokenHash: SecretHash.hash(refreshToken),
-                familyID: familyID,
-                grant: grant,
-                createdAt: now,
-                expiresAt: now.addingTimeInterval(configuration.refreshTokenLifetime),
-                usedAt: nil,
-                revokedAt: nil,
-                dpopThumbprint: binding.refresh
-            )
-        )
         var body: [String: JSONValue] = [
             "access_token": .string(try keys.sign(.object(access), type: "at+jwt")),
             "token_type": .string(binding.access == nil ? "Bearer" : "DPoP"),

@@ -32,18 +32,43 @@ extension SQLStore {
     /// `expires_at > now` (whole seconds). Of racing calls, exactly one gets the record.
     public func consumeAuthorizationCode(hash: [UInt8], now: Date) throws -> AuthorizationCodeRecord? {
         try withConnection { connection in
-            try connection.queryFirst(
-                """
-                UPDATE authorization_codes SET consumed_at = ?1
-                WHERE code_hash = ?2 AND consumed_at IS NULL AND expires_at > ?1
-                RETURNING code_hash, client_id, user_id, scope, acr, amr, auth_time,
-                    redirect_uri, code_challenge, nonce, created_at, expires_at, consumed_at,
-                    transaction_action, transaction_hash, authorization_details
-                """,
-                [.date(now), .blob(hash)],
-                Self.authorizationCodeRecord
-            )
+            try Self.consumeCode(hash: hash, now: now, on: connection)
         }
+    }
+
+    /// Consumes the code and stores the first refresh token of its tokens in one write
+    /// transaction: both happen or neither. The token's family is locked first, in the order
+    /// `revokeRefreshFamily` takes its locks (family, then rows).
+    public func redeemAuthorizationCode(
+        hash: [UInt8],
+        now: Date,
+        refreshToken: RefreshTokenRecord
+    ) throws -> AuthorizationCodeRecord? {
+        let amr = try StoreCoding.jsonArray(refreshToken.grant.amr)
+        return try withConnection { connection in
+            try connection.writeTransaction {
+                try Self.lockFamily(refreshToken.familyID, on: connection)
+                guard let code = try Self.consumeCode(hash: hash, now: now, on: connection) else { return nil }
+                try Self.addRefreshToken(refreshToken, amr: amr, on: connection)
+                return code
+            }
+        }
+    }
+
+    private static func consumeCode(hash: [UInt8], now: Date, on connection: Connection) throws
+        -> AuthorizationCodeRecord?
+    {
+        try connection.queryFirst(
+            """
+            UPDATE authorization_codes SET consumed_at = ?1
+            WHERE code_hash = ?2 AND consumed_at IS NULL AND expires_at > ?1
+            RETURNING code_hash, client_id, user_id, scope, acr, amr, auth_time,
+                redirect_uri, code_challenge, nonce, created_at, expires_at, consumed_at,
+                transaction_action, transaction_hash, authorization_details
+            """,
+            [.date(now), .blob(hash)],
+            Self.authorizationCodeRecord
+        )
     }
 
     /// The code with this hash in any state, or nil; a plain read.
@@ -103,26 +128,32 @@ extension SQLStore {
         try withConnection { connection in
             try connection.writeTransaction {
                 try Self.lockFamily(token.familyID, on: connection)
-                let familyRevokedAt = try connection.queryFirst(
-                    "SELECT revoked_at FROM refresh_tokens WHERE family_id = ?1 AND revoked_at IS NOT NULL LIMIT 1",
-                    [.text(token.familyID)]
-                ) { try $0.date(0) }
-                try connection.run(
-                    """
-                    INSERT INTO refresh_tokens (
-                        token_hash, family_id, client_id, user_id, scope, acr, amr, auth_time,
-                        created_at, expires_at, used_at, revoked_at, dpop_jkt
-                    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                    """,
-                    [
-                        .blob(token.tokenHash), .text(token.familyID), .text(token.grant.clientID),
-                        .text(token.grant.userID), .text(token.grant.scope), .text(token.grant.acr), .text(amr),
-                        .date(token.grant.authTime), .date(token.createdAt), .date(token.expiresAt),
-                        .date(token.usedAt), .date(token.revokedAt ?? familyRevokedAt), .text(token.dpopThumbprint),
-                    ]
-                )
+                try Self.addRefreshToken(token, amr: amr, on: connection)
             }
         }
+    }
+
+    /// Inside a write transaction holding the token's family lock: inserts the token, revoked
+    /// if its family holds a revoked token. `amr` is the grant's methods as stored.
+    private static func addRefreshToken(_ token: RefreshTokenRecord, amr: String, on connection: Connection) throws {
+        let familyRevokedAt = try connection.queryFirst(
+            "SELECT revoked_at FROM refresh_tokens WHERE family_id = ?1 AND revoked_at IS NOT NULL LIMIT 1",
+            [.text(token.familyID)]
+        ) { try $0.date(0) }
+        try connection.run(
+            """
+            INSERT INTO refresh_tokens (
+                token_hash, family_id, client_id, user_id, scope, acr, amr, auth_time,
+                created_at, expires_at, used_at, revoked_at, dpop_jkt
+            ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+            """,
+            [
+                .blob(token.tokenHash), .text(token.familyID), .text(token.grant.clientID),
+                .text(token.grant.userID), .text(token.grant.scope), .text(token.grant.acr), .text(amr),
+                .date(token.grant.authTime), .date(token.createdAt), .date(token.expiresAt),
+                .date(token.usedAt), .date(token.revokedAt ?? familyRevokedAt), .text(token.dpopThumbprint),
+            ]
+        )
     }
 
     /// Inside a write transaction: waits for, then holds until the transaction ends, the lock of
@@ -155,17 +186,47 @@ extension SQLStore {
     /// unrevoked and `expires_at > now`. The returned record carries `usedAt` = `now`.
     public func consumeRefreshToken(hash: [UInt8], now: Date) throws -> RefreshTokenRecord? {
         try withConnection { connection in
-            try connection.queryFirst(
-                """
-                UPDATE refresh_tokens SET used_at = ?1
-                WHERE token_hash = ?2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?1
-                RETURNING token_hash, family_id, client_id, user_id, scope, acr, amr, auth_time,
-                    created_at, expires_at, used_at, revoked_at, dpop_jkt
-                """,
-                [.date(now), .blob(hash)],
-                Self.refreshTokenRecord
-            )
+            try Self.consumeRefreshToken(hash: hash, now: now, on: connection)
         }
+    }
+
+    /// Consumes the token and stores its successor in one write transaction: both happen or
+    /// neither, so a failure in between never leaves a client with a spent token and no new
+    /// one. The family is locked first, as `revokeRefreshFamily` locks it; a successor in
+    /// another family than the consumed token's is refused (`StoreError(.conflict)`), and the
+    /// token stays unused.
+    public func rotateRefreshToken(
+        hash: [UInt8],
+        now: Date,
+        next: RefreshTokenRecord
+    ) throws -> RefreshTokenRecord? {
+        let amr = try StoreCoding.jsonArray(next.grant.amr)
+        return try withConnection { connection in
+            try connection.writeTransaction {
+                try Self.lockFamily(next.familyID, on: connection)
+                guard let used = try Self.consumeRefreshToken(hash: hash, now: now, on: connection) else { return nil }
+                guard used.familyID == next.familyID else {
+                    throw StoreError(.conflict, "successor refresh token in another family")
+                }
+                try Self.addRefreshToken(next, amr: amr, on: connection)
+                return used
+            }
+        }
+    }
+
+    private static func consumeRefreshToken(hash: [UInt8], now: Date, on connection: Connection) throws
+        -> RefreshTokenRecord?
+    {
+        try connection.queryFirst(
+            """
+            UPDATE refresh_tokens SET used_at = ?1
+            WHERE token_hash = ?2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?1
+            RETURNING token_hash, family_id, client_id, user_id, scope, acr, amr, auth_time,
+                created_at, expires_at, used_at, revoked_at, dpop_jkt
+            """,
+            [.date(now), .blob(hash)],
+            Self.refreshTokenRecord
+        )
     }
 
     /// Revokes every not yet revoked token of the family; returns how many that was. Holds the

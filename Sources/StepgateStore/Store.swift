@@ -178,6 +178,15 @@ public protocol Store: Sendable {
     /// Consumes the code with this hash, only if unconsumed and unexpired at `now`, and returns
     /// it; nil (changing nothing) otherwise. Of two racing calls, one gets the record.
     func consumeAuthorizationCode(hash: [UInt8], now: Date) throws -> AuthorizationCodeRecord?
+    /// Consumes the code as `consumeAuthorizationCode` does and, in the same transaction,
+    /// stores `refreshToken` as `insertRefreshToken` does: both or neither. Nil, changing
+    /// nothing, when there is no code to consume; a failure to store the token throws and leaves
+    /// the code unconsumed.
+    func redeemAuthorizationCode(
+        hash: [UInt8],
+        now: Date,
+        refreshToken: RefreshTokenRecord
+    ) throws -> AuthorizationCodeRecord?
 
     // MARK: Refresh tokens
 
@@ -186,6 +195,11 @@ public protocol Store: Sendable {
     /// Marks the token used, only if it is unused, unrevoked and unexpired at `now`, and
     /// returns it; nil otherwise.
     func consumeRefreshToken(hash: [UInt8], now: Date) throws -> RefreshTokenRecord?
+    /// Consumes the token as `consumeRefreshToken` does and, in the same transaction, stores
+    /// `next` (of the same family) as `insertRefreshToken` does: both or neither. Nil, changing
+    /// nothing, when there is no token to consume; a failure to store `next` throws and leaves
+    /// the token unused.
+    func rotateRefreshToken(hash: [UInt8], now: Date, next: RefreshTokenRecord) throws -> RefreshTokenRecord?
     /// Revokes every token of the family; returns how many were newly revoked.
     @discardableResult
     func revokeRefreshFamily(familyID: String, at: Date) throws -> Int
