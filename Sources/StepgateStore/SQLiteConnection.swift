@@ -10,14 +10,21 @@ import Foundation
 /// own around the handle, so only one thread may use it at a time. `SQLiteStore`'s pool lends
 /// each connection to one thread for the length of one call, and tests that open one directly
 /// use it from one thread.
+///
+/// The connections of one store share a `SQLiteWriterGate`: a write transaction, or a statement
+/// that writes outside one, holds it while it runs, so the store's writers queue in this process
+/// rather than in SQLite's busy handler.
 final class SQLiteConnection: SQLConnection, @unchecked Sendable {  // Safety: lent to one thread at a time.
     static let dialect = SQLDialect.sqlite
 
     private let handle: OpaquePointer
+    private let writers: SQLiteWriterGate
     private var statements: [String: SQLiteStatement] = [:]
 
     /// Opens (creating if needed) the database at `path` and applies the connection pragmas.
-    init(path: String) throws {
+    /// `writers` is the gate shared with the other connections of the same store; a connection
+    /// opened on its own gets one of its own, and meets other writers in SQLite's busy handler.
+    init(path: String, writers: SQLiteWriterGate = SQLiteWriterGate()) throws {
         Self.configureLibrary()
         var database: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
@@ -30,6 +37,7 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {  // Safety: l
             throw SQLiteResultCode.error(code, "open database")
         }
         self.handle = database
+        self.writers = writers
         try configure()
     }
 
@@ -76,10 +84,12 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {  // Safety: l
     @discardableResult
     func run(_ sql: String, _ values: [SQLValue] = []) throws -> Int {
         let statement = try prepared(sql)
-        defer { statement.reset() }
-        try statement.bind(values)
-        while try statement.step() {}
-        return Int(sqlite3_changes64(handle))
+        return try gatedIfWriting(statement) {
+            defer { statement.reset() }
+            try statement.bind(values)
+            while try statement.step() {}
+            return Int(sqlite3_changes64(handle))
+        }
     }
 
     /// Runs one statement and reads every row it yields, in order.
@@ -89,13 +99,23 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {  // Safety: l
         _ read: (SQLiteRow) throws -> Row
     ) throws -> [Row] {
         let statement = try prepared(sql)
-        defer { statement.reset() }
-        try statement.bind(values)
-        var rows: [Row] = []
-        while try statement.step() {
-            rows.append(try read(SQLiteRow(statement: statement)))
+        return try gatedIfWriting(statement) {
+            defer { statement.reset() }
+            try statement.bind(values)
+            var rows: [Row] = []
+            while try statement.step() {
+                rows.append(try read(SQLiteRow(statement: statement)))
+            }
+            return rows
         }
-        return rows
+    }
+
+    /// Runs `body` holding the writer gate when `statement` writes in autocommit mode (its own
+    /// implicit transaction); inside a write transaction the gate is held already, and a
+    /// statement that only reads needs none.
+    private func gatedIfWriting<Result>(_ statement: SQLiteStatement, _ body: () throws -> Result) throws -> Result {
+        guard !statement.isReadOnly, isIdle else { return try body() }
+        return try writers.withLock(body)
     }
 
     /// Runs one statement and reads its first row, if any; every row is stepped through, so
@@ -111,9 +131,10 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {  // Safety: l
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back if it throws.
     ///
     /// IMMEDIATE takes the write lock at the start (waiting up to the busy timeout), so reads
-    /// inside the transaction cannot be overtaken by another writer.
+    /// inside the transaction cannot be overtaken by another writer. The writer gate is taken
+    /// first, so within this process the wait happens there.
     func writeTransaction<Result>(_ body: () throws -> Result) throws -> Result {
-        try transaction("BEGIN IMMEDIATE", body)
+        try writers.withLock { try transaction("BEGIN IMMEDIATE", body) }
     }
 
     /// Runs `body` inside a deferred transaction: its reads see one consistent snapshot.
@@ -157,5 +178,28 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {  // Safety: l
     /// A statement that is not cached, for SQL text that varies (the state dump).
     func uncachedStatement(_ sql: String) throws -> SQLiteStatement {
         try SQLiteStatement(database: handle, sql: sql)
+    }
+}
+
+/// Lets one writer of a store at a time into SQLite, within this process.
+///
+/// SQLite admits one writer at a time; the others wait in its busy handler, which sleeps and
+/// retries in growing steps of up to 100 ms. Under steady write load an unlucky writer slept
+/// through many of those steps while others got in ahead of it: the token-refresh round of
+/// `make bench` saw a p99 of over half a second. Writers that queue on this lock instead wake as
+/// soon as the writer ahead of them finishes. SQLite's busy timeout still covers writers in
+/// other processes (the administration commands).
+///
+/// The lock is recursive: a thread that already writes through one connection and writes
+/// through a second of the same store meets SQLite's busy timeout as before, not a deadlock.
+final class SQLiteWriterGate: @unchecked Sendable {  // Safety: the lock is the only state.
+    private let lock = NSRecursiveLock()
+
+    init() {}
+
+    func withLock<Result>(_ body: () throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
     }
 }

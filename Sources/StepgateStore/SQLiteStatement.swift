@@ -7,6 +7,9 @@ import Foundation
 final class SQLiteStatement {
     private let handle: OpaquePointer
     private let database: OpaquePointer
+    /// True when the statement cannot change the database (a `SELECT`, or transaction control
+    /// such as `BEGIN` and `COMMIT`), as `sqlite3_stmt_readonly` reports it.
+    let isReadOnly: Bool
 
     /// Prepares `sql`, which must be one statement built from constant text and `?` parameters.
     init(database: OpaquePointer, sql: String) throws {
@@ -21,6 +24,7 @@ final class SQLiteStatement {
         }
         self.handle = statement
         self.database = database
+        self.isReadOnly = sqlite3_stmt_readonly(statement) != 0
     }
 
     deinit {

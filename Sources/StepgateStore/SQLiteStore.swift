@@ -15,6 +15,8 @@ public final class SQLiteStore: SQLStore {
     }
 
     private let path: String
+    /// Shared by every connection of the pool: one writer at a time enters SQLite.
+    private let writers: SQLiteWriterGate
     private let pool: Mutex<Pool>
     /// One permit per connection the pool may lend at once.
     private let permits: DispatchSemaphore
@@ -32,13 +34,15 @@ public final class SQLiteStore: SQLStore {
     init(path: String, poolSize: Int, migrations: [SQLiteMigration], now: Date) throws {
         precondition(poolSize >= 1, "a SQLite store needs at least one connection")
         try DatabaseFile.createPrivateFileIfMissing(path: path)
-        let first = try SQLiteConnection(path: path)
+        let writers = SQLiteWriterGate()
+        let first = try SQLiteConnection(path: path, writers: writers)
         try first.migrate(migrations, now: now)
         var connections = [first]
         for _ in 1..<poolSize {
-            connections.append(try SQLiteConnection(path: path))
+            connections.append(try SQLiteConnection(path: path, writers: writers))
         }
         self.path = path
+        self.writers = writers
         self.pool = Mutex(Pool(idle: connections))
         self.permits = DispatchSemaphore(value: poolSize)
     }
@@ -75,7 +79,7 @@ public final class SQLiteStore: SQLStore {
         guard !closed else { throw StoreError(.unavailable, "store is closed") }
         if let idle { return idle }
         // A connection dropped earlier (see `checkIn`) is replaced on demand.
-        return try SQLiteConnection(path: path)
+        return try SQLiteConnection(path: path, writers: writers)
     }
 
     private func checkIn(_ connection: SQLiteConnection) {
