@@ -129,13 +129,15 @@ extension Provider {
         else {
             throw OAuthError.invalidGrant("code binding does not match")
         }
+        let familyID = Self.familyID(codeHash: hash)
         guard let user = try store.user(id: stored.grant.userID), !user.disabled else {
             // Spent all the same, as any code that reached the token endpoint: re-enabling the
-            // user does not revive it.
-            _ = try store.consumeAuthorizationCode(hash: hash, now: clock.now)
+            // user does not revive it. A code used before is still a replay.
+            guard try store.consumeAuthorizationCode(hash: hash, now: clock.now) != nil else {
+                throw try refusedRedemption(stored, familyID: familyID, client: client, requestID: requestID)
+            }
             throw OAuthError.invalidGrant("user disabled")
         }
-        let familyID = Self.familyID(codeHash: hash)
         let binding = TokenBinding(access: proof?.thumbprint, refresh: client.isPublic ? proof?.thumbprint : nil)
         let refreshToken = newRefreshToken(grant: stored.grant, familyID: familyID, boundTo: binding.refresh)
         // The code is spent and the refresh token stored in one transaction: a store failure
@@ -149,25 +151,7 @@ extension Provider {
                 refreshToken: refreshToken.record
             )
         else {
-            // Used before, or just now by a request racing this one (on this node or another):
-            // the first read may predate that use, so read again. Both are a replay.
-            if try stored.consumedAt != nil || store.authorizationCode(hash: hash)?.consumedAt != nil {
-                // A replayed code: revoke what the first redemption issued (RFC 6749 §4.1.2).
-                // Known gap: the access token issued with it is not revoked; it lives out its
-                // lifetime (10 minutes by default).
-                try markFamilyRevoked(familyID, grant: stored.grant)
-                let revoked = try store.revokeRefreshFamily(familyID: familyID, at: clock.now)
-                logger.notice(
-                    "authorization code replayed",
-                    [LogKey.requestID: requestID, LogKey.clientID: client.id, LogKey.count: "\(revoked)"]
-                )
-                audit(
-                    .codeReplayed,
-                    requestID: requestID,
-                    [AuditKey.clientID: client.id, AuditKey.subject: stored.grant.userID, AuditKey.count: "\(revoked)"]
-                )
-            }
-            throw OAuthError.invalidGrant("code expired or already used")
+            throw try refusedRedemption(stored, familyID: familyID, client: client, requestID: requestID)
         }
         metrics.increment("stepgate_tokens_issued_total", [("grant_type", "authorization_code")])
         return try tokenResponse(
@@ -180,6 +164,34 @@ extension Provider {
             transaction: record.transaction,
             requestID: requestID
         )
+    }
+
+    /// The refusal of a code that could not be consumed: expired, or used before or just now by
+    /// a request racing this one (on this node or another). The first read may predate that use,
+    /// so the code is read again; a replay revokes what the first redemption issued.
+    private func refusedRedemption(
+        _ stored: AuthorizationCodeRecord,
+        familyID: String,
+        client: ClientRecord,
+        requestID: String
+    ) throws -> OAuthError {
+        if try stored.consumedAt != nil || store.authorizationCode(hash: stored.codeHash)?.consumedAt != nil {
+            // A replayed code: revoke what the first redemption issued (RFC 6749 §4.1.2).
+            // Known gap: the access token issued with it is not revoked; it lives out its
+            // lifetime (10 minutes by default).
+            try markFamilyRevoked(familyID, grant: stored.grant)
+            let revoked = try store.revokeRefreshFamily(familyID: familyID, at: clock.now)
+            logger.notice(
+                "authorization code replayed",
+                [LogKey.requestID: requestID, LogKey.clientID: client.id, LogKey.count: "\(revoked)"]
+            )
+            audit(
+                .codeReplayed,
+                requestID: requestID,
+                [AuditKey.clientID: client.id, AuditKey.subject: stored.grant.userID, AuditKey.count: "\(revoked)"]
+            )
+        }
+        return OAuthError.invalidGrant("code expired or already used")
     }
 
     /// Stores a revoked, unusable token in `familyID`, so a refresh token the first redemption

@@ -263,6 +263,11 @@ import Testing
         try harness.admin.disableUser(name: "alice")
 
         #expect(harness.redeem(pending, request).jsonBody?["error"] == "invalid_grant")
+        // The refused code is spent: enabling the user again does not revive it.
+        let alice = try #require(try harness.store.user(name: "alice"))
+        #expect(try harness.store.setUserDisabled(id: alice.id, disabled: false))
+        #expect(harness.redeem(pending, request).jsonBody?["error"] == "invalid_grant")
+        try harness.admin.disableUser(name: "alice")
         let refreshed = post(
             harness,
             [
