@@ -42,12 +42,12 @@ final class FaultConnection: Sendable {
         let state: FaultProxyState
     }
 
-    /// Connection `number` from `client`, ended early by `endEvent`; it follows the plan in
-    /// force now, on the accept thread.
-    init(number: Int, client: Int32, endEvent: FaultEvent, context: Context) {
+    /// Connection `number` from `client`, ended early by `endEvent`; it follows `plan`, the
+    /// plan in force when the accept thread took it.
+    init(number: Int, client: Int32, plan: FaultPlan, endEvent: FaultEvent, context: Context) {
         self.number = number
         self.client = client
-        self.plan = context.state.plan
+        self.plan = plan
         self.wake = FaultWake(proxy: context.stopEvent, connection: endEvent)
         self.target = context.target
         self.state = context.state

@@ -80,6 +80,9 @@ final class FaultListener: Sendable {
 
     /// Starts the connection's thread, or resets the client when that is impossible.
     private func admit(_ client: Int32) {
+        // Read before the connection is counted: whoever sees the count and then changes the
+        // plan does not change this connection's.
+        let plan = state.plan
         let number = nextNumber.withLock { next in
             defer { next += 1 }
             return next
@@ -90,7 +93,13 @@ final class FaultListener: Sendable {
             return
         }
         let context = FaultConnection.Context(target: target, stopEvent: stopEvent, state: state)
-        let connection = FaultConnection(number: number, client: client, endEvent: endEvent, context: context)
+        let connection = FaultConnection(
+            number: number,
+            client: client,
+            plan: plan,
+            endEvent: endEvent,
+            context: context
+        )
         do {
             let thread = try FaultThread.start { [self] in
                 connection.run()
