@@ -204,6 +204,7 @@ extension Provider {
             actionsSince: now.addingTimeInterval(-risk.velocityWindow),
             actionLimit: risk.velocityLimit + 1,
             amountAction: action.amount == nil ? nil : action.name,
+            amountsSince: now.addingTimeInterval(-risk.amountHistory),
             amountLimit: Self.amountHistoryLimit
         )
     }

@@ -82,7 +82,7 @@ public final class Provider: Sendable {
             clock: clock,
             logger: logger,
             metrics: metrics,
-            failureHorizon: max(configuration.accountFailureWindow, configuration.risk.failureWindow)
+            horizons: Pruner.Horizons(configuration)
         )
         self.riskEngine = try RiskEngine(configuration: configuration.risk)
         self.geoDatabase = try configuration.geoDatabasePath.map { try GeoDatabase(path: $0) }

@@ -6,8 +6,12 @@ import StepgateStore
 ///
 /// Every `interval` (and once at start), `prune` asks the store to delete rows that expired more
 /// than `grace` ago (`Store.pruneExpired`), in batches of `batchSize` rows per table, until a
-/// batch finds nothing or `maximumBatches` have run; then failures older than the longest
-/// window that counts them (`account.failure_window`, `risk.failure_window`) plus `grace`.
+/// batch finds nothing or `maximumBatches` have run; then, in the same batches, history that no
+/// check reads any more (`Store.pruneHistory`): devices first seen longer than a device cookie
+/// lives (`device.cookie_lifetime`) plus `grace` ago, allowed high-risk actions older than both
+/// `risk.velocity.window` and `risk.amount.history` plus `grace`, and sent or failed messages
+/// queued more than `messageRetention` ago; last, failures older than the longest window that
+/// counts them (`account.failure_window`, `risk.failure_window`) plus `grace`.
 ///
 /// The grace day keeps every row that a check could still need: nodes' clocks that differ by
 /// seconds, the hour that `otp.hourly_limit` looks back over one-time codes, and a replayed
@@ -21,21 +25,40 @@ final class Pruner: Sendable {
     /// At most this many batches per pass (1,000,000 rows per table), so one pass ends even
     /// when rows expire faster than they are deleted; the rest waits for the next pass.
     static let maximumBatches = 1_000
+    /// How long sent and failed messages stay in the outbox (without their payloads, erased when
+    /// they ended), for an operator asking what happened to one.
+    static let messageRetention: TimeInterval = 7 * 86_400
 
     private let store: any Store
     private let clock: any Clock
     private let logger: Logger
     private let metrics: Metrics
-    /// How far back failures are still counted: the longer of the budget's and the risk's window.
-    private let failureHorizon: TimeInterval
+    private let horizons: Horizons
     private let loop = WorkerLoop(pollInterval: Pruner.interval)
 
-    init(store: any Store, clock: any Clock, logger: Logger, metrics: Metrics, failureHorizon: TimeInterval) {
+    /// How far back each kind of history is still read, before `grace` is added.
+    struct Horizons {
+        /// Failures: the longer of the budget's and the risk's window.
+        var failures: TimeInterval
+        /// Devices: a device cookie's lifetime from its creation.
+        var devices: TimeInterval
+        /// Allowed high-risk actions: the longer of the velocity window and the amount history.
+        var actions: TimeInterval
+
+        /// The horizons that `configuration`'s windows need.
+        init(_ configuration: ServerConfiguration) {
+            failures = max(configuration.accountFailureWindow, configuration.risk.failureWindow)
+            devices = configuration.deviceCookieLifetime
+            actions = max(configuration.risk.velocityWindow, configuration.risk.amountHistory)
+        }
+    }
+
+    init(store: any Store, clock: any Clock, logger: Logger, metrics: Metrics, horizons: Horizons) {
         self.store = store
         self.clock = clock
         self.logger = logger
         self.metrics = metrics
-        self.failureHorizon = failureHorizon
+        self.horizons = horizons
     }
 
     /// Starts the background thread; harmless twice.
@@ -55,6 +78,11 @@ final class Pruner: Sendable {
     @discardableResult
     func prune() -> Int {
         let now = clock.now
+        let history = HistoryHorizon(
+            devicesFirstSeenBefore: now.addingTimeInterval(-(horizons.devices + Self.grace)),
+            actionsBefore: now.addingTimeInterval(-(horizons.actions + Self.grace)),
+            messagesBefore: now.addingTimeInterval(-Self.messageRetention)
+        )
         var deleted = 0
         do {
             for _ in 0..<Self.maximumBatches {
@@ -62,7 +90,12 @@ final class Pruner: Sendable {
                 deleted += batch
                 if batch == 0 || loop.isStopping { break }
             }
-            try store.pruneFailures(before: now.addingTimeInterval(-(failureHorizon + Self.grace)))
+            for _ in 0..<Self.maximumBatches where !loop.isStopping {
+                let batch = try store.pruneHistory(history, limit: Self.batchSize)
+                deleted += batch
+                if batch == 0 { break }
+            }
+            try store.pruneFailures(before: now.addingTimeInterval(-(horizons.failures + Self.grace)))
         } catch {
             metrics.increment("stepgate_prune_failures_total")
             logger.warning(

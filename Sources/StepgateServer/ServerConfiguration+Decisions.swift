@@ -57,6 +57,7 @@ extension ConfigReader {
         integer("risk.velocity.limit", range: 1...1_000_000, into: &risk.velocityLimit)
         factor("risk.amount.over_maximum", into: &risk.amountOverMaximumFactor)
         factor("risk.amount.over_median", into: &risk.amountOverMedianFactor)
+        duration("risk.amount.history", into: &risk.amountHistory)
         duration("risk.session.max_age", into: &risk.sessionMaxAge)
         duration("risk.session.max_idle", into: &risk.sessionMaxIdle)
         duration("risk.failures.window", into: &risk.failureWindow)

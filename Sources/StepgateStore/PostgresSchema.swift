@@ -350,4 +350,11 @@ enum PostgresSchema {
         CREATE INDEX one_time_codes_expiry ON one_time_codes (expires_at);
         CREATE INDEX dpop_proofs_expiry ON dpop_proofs (expires_at);
         """
+
+    /// History indexes: `SQLiteSchema.version10`, name for name.
+    static let version10 = """
+        CREATE INDEX risk_devices_first_seen ON risk_devices (first_seen_at);
+        CREATE INDEX risk_actions_at ON risk_actions (at);
+        CREATE INDEX outbox_ended ON outbox (state, created_at);
+        """
 }

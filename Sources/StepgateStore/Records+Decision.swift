@@ -22,8 +22,9 @@ public struct DecisionSnapshotQuery: Sendable, Hashable {
         public var actionsSince: Date
         public var actionLimit: Int
         /// The action whose earlier amounts to read, with `actions(userID:action:since:
-        /// .distantPast, limit: amountLimit)`; nil reads none.
+        /// amountsSince, limit: amountLimit)`; nil reads none.
         public var amountAction: String?
+        public var amountsSince: Date
         public var amountLimit: Int
 
         public init(
@@ -32,6 +33,7 @@ public struct DecisionSnapshotQuery: Sendable, Hashable {
             actionsSince: Date,
             actionLimit: Int,
             amountAction: String? = nil,
+            amountsSince: Date = .distantPast,
             amountLimit: Int = 0
         ) {
             self.deviceIDHash = deviceIDHash
@@ -39,6 +41,7 @@ public struct DecisionSnapshotQuery: Sendable, Hashable {
             self.actionsSince = actionsSince
             self.actionLimit = actionLimit
             self.amountAction = amountAction
+            self.amountsSince = amountsSince
             self.amountLimit = amountLimit
         }
     }

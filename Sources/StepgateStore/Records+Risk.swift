@@ -85,3 +85,23 @@ public struct ActionRecord: Sendable, Hashable {
         self.at = at
     }
 }
+
+/// What `Store.pruneHistory` deletes: history that no check reads any more.
+public struct HistoryHorizon: Sendable, Hashable {
+    /// Devices first seen before this time: their device cookie, which lives for a fixed time
+    /// from its creation (no later than the row's first sighting), has expired, so no browser
+    /// can present it again.
+    public var devicesFirstSeenBefore: Date
+    /// Allowed high-risk actions before this time: past both the velocity window and the
+    /// amount history.
+    public var actionsBefore: Date
+    /// Messages sent or failed for good that were queued before this time (their payloads were
+    /// erased when they ended); pending messages always stay.
+    public var messagesBefore: Date
+
+    public init(devicesFirstSeenBefore: Date, actionsBefore: Date, messagesBefore: Date) {
+        self.devicesFirstSeenBefore = devicesFirstSeenBefore
+        self.actionsBefore = actionsBefore
+        self.messagesBefore = messagesBefore
+    }
+}

@@ -42,7 +42,7 @@ extension SQLStore {
                     snapshot.amountHistory = try Self.actions(
                         userID: subject,
                         action: action,
-                        since: .distantPast,
+                        since: history.amountsSince,
                         limit: history.amountLimit,
                         on: connection
                     )

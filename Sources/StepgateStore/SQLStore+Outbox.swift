@@ -2,7 +2,7 @@ import Foundation
 
 // The outbox of messages to users: enqueued by request handlers, leased and settled by the
 // delivery worker (docs/delivery.md).
-// Known gap: sent and failed rows are never pruned; their payloads are erased, the rows stay.
+// Sent and failed rows lose their payloads at once and go a week later (`pruneHistory`).
 extension SQLStore {
     /// Throws `StoreError(.conflict)` if the ID is taken.
     public func insertOutboxMessage(_ message: OutboxRecord) throws {

@@ -1,8 +1,7 @@
 import Foundation
 
-// Deleting expired rows in bounded batches (`Store.pruneExpired`).
-// Known gap: risk history (risk_devices, risk_actions, risk_states) and used recovery codes are
-// never deleted; the risk tables grow by a row per device and per allowed high-risk action.
+// Deleting expired rows and history no check reads any more, in bounded batches
+// (`Store.pruneExpired`, `Store.pruneHistory`).
 extension SQLStore {
     /// The tables pruned by their own `expires_at`, each with the column that names a row;
     /// `sessions` first, so that its cascade takes what hangs off an expired session.
@@ -47,6 +46,38 @@ extension SQLStore {
                 )
                 """,
                 [.date(cutoff), .integer(Int64(limit))]
+            )
+        }
+        return deleted
+    }
+
+    public func pruneHistory(_ horizon: HistoryHorizon, limit: Int) throws -> Int {
+        guard limit > 0 else { return 0 }
+        let row = Connection.dialect.rowID
+        var deleted = try withConnection { connection in
+            try connection.run(
+                """
+                DELETE FROM risk_devices WHERE (user_id, device_id_hash) IN (
+                    SELECT user_id, device_id_hash FROM risk_devices WHERE first_seen_at < ?1 LIMIT ?2
+                )
+                """,
+                [.date(horizon.devicesFirstSeenBefore), .integer(Int64(limit))]
+            )
+        }
+        deleted += try withConnection { connection in
+            try connection.run(
+                "DELETE FROM risk_actions WHERE \(row) IN (SELECT \(row) FROM risk_actions WHERE at < ?1 LIMIT ?2)",
+                [.date(horizon.actionsBefore), .integer(Int64(limit))]
+            )
+        }
+        deleted += try withConnection { connection in
+            try connection.run(
+                """
+                DELETE FROM outbox WHERE id IN (
+                    SELECT id FROM outbox WHERE state IN ('sent', 'failed') AND created_at < ?1 LIMIT ?2
+                )
+                """,
+                [.date(horizon.messagesBefore), .integer(Int64(limit))]
             )
         }
         return deleted

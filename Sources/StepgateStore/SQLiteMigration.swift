@@ -18,6 +18,7 @@ struct SQLiteMigration: Sendable {
         SQLiteMigration(version: 7, sql: SQLiteSchema.version7),
         SQLiteMigration(version: 8, sql: SQLiteSchema.version8),
         SQLiteMigration(version: 9, sql: SQLiteSchema.version9),
+        SQLiteMigration(version: 10, sql: SQLiteSchema.version10),
     ]
 }
 

@@ -351,4 +351,12 @@ enum SQLiteSchema {
         CREATE INDEX one_time_codes_expiry ON one_time_codes (expires_at);
         CREATE INDEX dpop_proofs_expiry ON dpop_proofs (expires_at);
         """
+
+    /// Indexes for `Store.pruneHistory`: devices by first sighting, actions by time, ended
+    /// messages by state and queueing time.
+    static let version10 = """
+        CREATE INDEX risk_devices_first_seen ON risk_devices (first_seen_at);
+        CREATE INDEX risk_actions_at ON risk_actions (at);
+        CREATE INDEX outbox_ended ON outbox (state, created_at);
+        """
 }

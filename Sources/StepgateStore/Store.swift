@@ -165,9 +165,16 @@ public protocol Store: Sendable {
     /// their own `expires_at`. Refresh tokens go by family, once every token of the family has
     /// expired, so that a rotated token keeps revoking its family while any token of it lives.
     /// Users, factors, clients, keys, audit records, risk history and the outbox are never
-    /// deleted here. Each table's batch is its own statement: other writers interleave.
+    /// deleted here (risk history and the outbox: `pruneHistory`). Each table's batch is its
+    /// own statement: other writers interleave.
     @discardableResult
     func pruneExpired(before cutoff: Date, limit: Int) throws -> Int
+
+    /// Deletes risk history and delivered messages that no check reads any more, at most
+    /// `limit` rows from each table per call, and returns how many it deleted in all; call
+    /// again until it returns 0. What goes is what `horizon` describes.
+    @discardableResult
+    func pruneHistory(_ horizon: HistoryHorizon, limit: Int) throws -> Int
 
     // MARK: Authorization codes
 

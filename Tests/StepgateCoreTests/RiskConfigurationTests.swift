@@ -21,6 +21,7 @@ import Testing
         configuration.velocityLimit = 0
         configuration.amountOverMaximumFactor = 0.5
         configuration.amountOverMedianFactor = .nan
+        configuration.amountHistory = 0
         configuration.sessionMaxAge = 0
         configuration.sessionMaxIdle = -5
         configuration.failureWindow = .infinity
@@ -34,7 +35,8 @@ import Testing
             "risk.points.device.new", "risk.points.network.allowed", "risk.points.session.old",
             "risk.travel.max_speed_kmh", "risk.travel.min_distance_km", "risk.network.prefix_v4",
             "risk.network.prefix_v6", "risk.velocity.window", "risk.velocity.limit", "risk.amount.over_maximum",
-            "risk.amount.over_median", "risk.session.max_age", "risk.session.max_idle", "risk.failures.window",
+            "risk.amount.over_median", "risk.amount.history", "risk.session.max_age", "risk.session.max_idle",
+            "risk.failures.window",
             "risk.failures.threshold", "risk.networks.allow",
         ]
         #expect(error?.problems.count == keys.count)

@@ -57,6 +57,55 @@ import Testing
         harness.assertLogsHold(none: [Harness.password])
     }
 
+    /// Devices go once their cookie has expired, actions once neither the velocity window nor
+    /// the amount history reads them, ended messages after a week; each a day late at most.
+    @Test func prune_deletesHistoryPastItsHorizons() throws {
+        let harness = try Harness { configuration in
+            configuration.deviceCookieLifetime = 3_600
+            configuration.risk.velocityWindow = 600
+            configuration.risk.amountHistory = 7_200
+        }
+        let store = harness.store
+        let alice = harness.alice.id
+        let start = harness.clock.now
+        try store.rememberDevice(userID: alice, deviceIDHash: [1], fingerprint: "f", at: start)
+        try store.recordAction(ActionRecord(userID: alice, action: "transfer", amount: "10", at: start))
+        try store.insertOutboxMessage(
+            OutboxRecord(
+                id: "m",
+                channel: "email",
+                purpose: "otp",
+                sealedPayload: [1],
+                nextAttemptAt: start,
+                createdAt: start
+            )
+        )
+        _ = try store.claimOutboxMessages(limit: 1, now: start, leaseToken: "t", leaseUntil: start + 60)
+        #expect(try store.markOutboxSent(id: "m", leaseToken: "t", at: start))
+        func actions() throws -> Int {
+            try store.actions(userID: alice, action: nil, since: .distantPast, limit: 10).count
+        }
+
+        harness.clock.advance(by: 3_600 + Pruner.grace)
+        harness.provider.pruner.prune()
+        #expect(try store.device(userID: alice, deviceIDHash: [1]) != nil, "its cookie may live one more second")
+
+        harness.clock.advance(by: 1)
+        harness.provider.pruner.prune()
+        #expect(try store.device(userID: alice, deviceIDHash: [1]) == nil)
+        #expect(try actions() == 1)
+
+        harness.clock.advance(by: 3_600)
+        harness.provider.pruner.prune()
+        #expect(try actions() == 0)
+        #expect(try store.outboxMessage(id: "m") != nil)
+
+        harness.clock.advance(by: Pruner.messageRetention)
+        harness.provider.pruner.prune()
+        #expect(try store.outboxMessage(id: "m") == nil)
+        #expect(harness.provider.metrics.value("stepgate_pruned_rows_total") >= 3)
+    }
+
     @Test func prune_withTheStoreDown_logsTheErrorCodeAndCountsIt() throws {
         let harness = try Harness()
         harness.clock.advance(by: 40 * 86_400)

@@ -55,7 +55,8 @@ extension StoreContractTests {
         actionsSince: Sample.at(-3_600),
         actionLimit: 2,
         amountAction: "transfer",
-        amountLimit: 3
+        amountsSince: Sample.at(-50_000),  // the transfer of a day ago is too old to count
+        amountLimit: 5
     )
 
     /// What the per-call methods return for `userID` under `history`.
@@ -80,7 +81,7 @@ extension StoreContractTests {
         )
         expected.amountHistory =
             try history.amountAction.map {
-                try store.actions(userID: userID, action: $0, since: .distantPast, limit: history.amountLimit)
+                try store.actions(userID: userID, action: $0, since: history.amountsSince, limit: history.amountLimit)
             } ?? []
         return expected
     }

@@ -29,6 +29,10 @@ public struct RiskConfiguration: Sendable {
     /// `risk.amount.over_median`: an amount above the user's median times this fires
     /// `amount.unusual`; 5.
     public var amountOverMedianFactor: Decimal = 5
+    /// `risk.amount.history`: how far back, in seconds, the earlier amounts of an action reach
+    /// (at most 100 of them); older ones are forgotten and deleted. 34560000 (400 days, as
+    /// long as a device cookie lives), so that a yearly payment still finds last year's.
+    public var amountHistory: TimeInterval = 400 * 86_400
     /// `risk.session.max_age`: a session older than this many seconds fires `session.old`;
     /// 43200 (12 hours).
     public var sessionMaxAge: TimeInterval = 43_200
@@ -85,6 +89,7 @@ public struct RiskConfiguration: Sendable {
         ] where !(factor >= 1) || factor.isNaN {
             problems.append("\(key): expected a factor of at least 1, found \(factor)")
         }
+        positive("risk.amount.history", amountHistory)
         positive("risk.session.max_age", sessionMaxAge)
         positive("risk.session.max_idle", sessionMaxIdle)
         positive("risk.failures.window", failureWindow)
