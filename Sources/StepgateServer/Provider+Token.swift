@@ -139,7 +139,7 @@ extension Provider {
             throw OAuthError.invalidGrant("user disabled")
         }
         let binding = TokenBinding(access: proof?.thumbprint, refresh: client.isPublic ? proof?.thumbprint : nil)
-        let refreshToken = newRefreshToken(grant: stored.grant, familyID: familyID, boundTo: binding.refresh)
+        let issued = newTokens(grant: stored.grant, familyID: familyID, boundTo: binding.refresh)
         // The code is spent and the refresh token stored in one transaction: a store failure
         // leaves the code unspent, and the client's retry can still redeem it.
         // Known gap: a commit applied by the database whose acknowledgement is lost answers 503
@@ -148,7 +148,7 @@ extension Provider {
             let record = try store.redeemAuthorizationCode(
                 hash: hash,
                 now: clock.now,
-                refreshToken: refreshToken.record
+                refreshToken: issued.record
             )
         else {
             throw try refusedRedemption(stored, familyID: familyID, client: client, requestID: requestID)
@@ -158,7 +158,7 @@ extension Provider {
             grant: record.grant,
             user: user,
             nonce: record.nonce,
-            refreshToken: refreshToken.value,
+            issued: issued,
             grantType: "authorization_code",
             binding: binding,
             transaction: record.transaction,
@@ -176,9 +176,9 @@ extension Provider {
         requestID: String
     ) throws -> OAuthError {
         if try stored.consumedAt != nil || store.authorizationCode(hash: stored.codeHash)?.consumedAt != nil {
-            // A replayed code: revoke what the first redemption issued (RFC 6749 §4.1.2).
-            // Known gap: the access token issued with it is not revoked; it lives out its
-            // lifetime (10 minutes by default).
+            // A replayed code: revoke what the first redemption issued (RFC 6749 §4.1.2), the
+            // refresh tokens of its family and the access tokens issued with them. That
+            // redemption has committed: it spent the code in the transaction that stored them.
             try markFamilyRevoked(familyID, grant: stored.grant)
             let revoked = try store.revokeRefreshFamily(familyID: familyID, at: clock.now)
             logger.notice(
@@ -261,10 +261,10 @@ extension Provider {
             throw OAuthError.invalidGrant("user disabled")
         }
         let binding = TokenBinding(access: proof?.thumbprint, refresh: stored.dpopThumbprint)
-        let next = newRefreshToken(grant: stored.grant, familyID: stored.familyID, boundTo: binding.refresh)
+        let issued = newTokens(grant: stored.grant, familyID: stored.familyID, boundTo: binding.refresh)
         // The token is spent and its successor stored in one transaction: a store failure
         // leaves the presented token usable for the client's retry.
-        guard let record = try store.rotateRefreshToken(hash: hash, now: now, next: next.record) else {
+        guard let record = try store.rotateRefreshToken(hash: hash, now: now, next: issued.record) else {
             // Lost a race with another use of the same token: that is reuse too.
             try revokeOnReuse(stored, requestID: requestID)
             throw OAuthError.invalidGrant("refresh token reused")
@@ -274,7 +274,7 @@ extension Provider {
             grant: record.grant,
             user: user,
             nonce: nil,
-            refreshToken: next.value,
+            issued: issued,
             grantType: "refresh_token",
             binding: binding,
             requestID: requestID
@@ -298,15 +298,24 @@ extension Provider {
         )
     }
 
-    /// A new refresh token for `grant` in `familyID`, bound to the DPoP key `thumbprint` when
-    /// there is one, and the record that stores its hash; stored by the caller's redemption
-    /// or rotation.
-    private func newRefreshToken(
-        grant: GrantRecord,
-        familyID: String,
-        boundTo thumbprint: String?
-    ) -> (value: String, record: RefreshTokenRecord) {
+    /// The tokens of one token response, chosen before anything is stored: the refresh token
+    /// and the record that stores its hash, and the access token's `jti` and times, which the
+    /// record carries so that revoking the refresh token's family revokes the access token too.
+    struct IssuedTokens {
+        let refreshToken: String
+        let record: RefreshTokenRecord
+        let accessTokenID: String
+        let issuedAt: Int64
+        let accessExpiresAt: Int64
+    }
+
+    /// New tokens for `grant` in `familyID`, the refresh token bound to the DPoP key
+    /// `thumbprint` when there is one; stored by the caller's redemption or rotation.
+    private func newTokens(grant: GrantRecord, familyID: String, boundTo thumbprint: String?) -> IssuedTokens {
         let now = clock.now
+        let issuedAt = Int64(now.timeIntervalSince1970)
+        let accessExpiresAt = issuedAt + Int64(configuration.accessTokenLifetime)
+        let accessTokenID = random.token(byteCount: 16)
         let value = random.token(byteCount: 32)
         let record = RefreshTokenRecord(
             tokenHash: SecretHash.hash(value),
@@ -316,13 +325,21 @@ extension Provider {
             expiresAt: now.addingTimeInterval(configuration.refreshTokenLifetime),
             usedAt: nil,
             revokedAt: nil,
-            dpopThumbprint: thumbprint
+            dpopThumbprint: thumbprint,
+            accessTokenID: accessTokenID,
+            accessTokenExpiresAt: Date(timeIntervalSince1970: TimeInterval(accessExpiresAt))
         )
-        return (value, record)
+        return IssuedTokens(
+            refreshToken: value,
+            record: record,
+            accessTokenID: accessTokenID,
+            issuedAt: issuedAt,
+            accessExpiresAt: accessExpiresAt
+        )
     }
 
-    /// Access token (RFC 9068), ID token (OIDC Core §2) and the refresh token `refreshToken`,
-    /// already stored.
+    /// Access token (RFC 9068), ID token (OIDC Core §2) and the refresh token of `issued`, which
+    /// is already stored.
     ///
     /// All three carry the grant's original `acr`, `amr` and `auth_time`: a refresh never
     /// refreshes the proof of authentication. A code approved for a transaction gives its access
@@ -332,14 +349,14 @@ extension Provider {
         grant: GrantRecord,
         user: UserRecord,
         nonce: String?,
-        refreshToken: String,
+        issued: IssuedTokens,
         grantType: String,
         binding: TokenBinding,
         transaction: CodeTransaction? = nil,
         requestID: String
     ) throws -> HTTPResponse {
         let now = clock.now
-        let issuedAt = Int64(now.timeIntervalSince1970)
+        let issuedAt = issued.issuedAt
         let authClaims: [String: JSONValue] = [
             "iss": .string(configuration.issuer),
             "sub": .string(user.id),
@@ -352,8 +369,8 @@ extension Provider {
         access["aud"] = .string(configuration.issuer)
         access["client_id"] = .string(grant.clientID)
         access["scope"] = .string(grant.scope)
-        access["jti"] = .string(random.token(byteCount: 16))
-        access["exp"] = .integer(issuedAt + Int64(configuration.accessTokenLifetime))
+        access["jti"] = .string(issued.accessTokenID)
+        access["exp"] = .integer(issued.accessExpiresAt)
         if let jkt = binding.access { access["cnf"] = .object(["jkt": .string(jkt)]) }
         var details: JSONValue?
         if let transaction {
@@ -377,7 +394,7 @@ extension Provider {
             "token_type": .string(binding.access == nil ? "Bearer" : "DPoP"),
             "expires_in": .integer(Int64(configuration.accessTokenLifetime)),
             "id_token": .string(try keys.sign(.object(identity), type: "JWT")),
-            "refresh_token": .string(refreshToken),
+            "refresh_token": .string(issued.refreshToken),
             "scope": .string(grant.scope),
         ]
         if let details { body["authorization_details"] = details }

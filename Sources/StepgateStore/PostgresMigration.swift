@@ -19,6 +19,7 @@ struct PostgresMigration: Sendable {
         PostgresMigration(version: 8, sql: PostgresSchema.version8),
         PostgresMigration(version: 9, sql: PostgresSchema.version9),
         PostgresMigration(version: 10, sql: PostgresSchema.version10),
+        PostgresMigration(version: 11, sql: PostgresSchema.version11),
     ]
 
     /// The first key of the advisory lock that serialises migrations (the second is a hash of

@@ -357,4 +357,12 @@ enum PostgresSchema {
         CREATE INDEX risk_actions_at ON risk_actions (at);
         CREATE INDEX outbox_ended ON outbox (state, created_at);
         """
+
+    /// Issued access tokens on refresh tokens: `SQLiteSchema.version11`, name for name.
+    static let version11 = """
+        ALTER TABLE refresh_tokens ADD COLUMN access_jti TEXT COLLATE "C";
+        ALTER TABLE refresh_tokens ADD COLUMN access_expires_at BIGINT;
+        CREATE INDEX refresh_tokens_user ON refresh_tokens (user_id);
+        CREATE INDEX authorization_codes_user ON authorization_codes (user_id);
+        """
 }

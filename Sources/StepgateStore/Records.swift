@@ -252,6 +252,12 @@ public struct RefreshTokenRecord: Sendable, Hashable {
     /// The RFC 7638 thumbprint of the DPoP key the token is bound to (RFC 9449 §5): a refresh
     /// must come with a proof by that key. Nil for a token bound to no key.
     public var dpopThumbprint: String?
+    /// The `jti` and expiry of the access token issued with this refresh token, so that revoking
+    /// the family (or every token of the user) revokes that access token too; nil for a row
+    /// that stands for no issued tokens (a replayed code's revoked marker, rows from before
+    /// schema version 11).
+    public var accessTokenID: String?
+    public var accessTokenExpiresAt: Date?
 
     public init(
         tokenHash: [UInt8],
@@ -261,9 +267,13 @@ public struct RefreshTokenRecord: Sendable, Hashable {
         expiresAt: Date,
         usedAt: Date?,
         revokedAt: Date?,
-        dpopThumbprint: String? = nil
+        dpopThumbprint: String? = nil,
+        accessTokenID: String? = nil,
+        accessTokenExpiresAt: Date? = nil
     ) {
         self.dpopThumbprint = dpopThumbprint
+        self.accessTokenID = accessTokenID
+        self.accessTokenExpiresAt = accessTokenExpiresAt
         self.tokenHash = tokenHash
         self.familyID = familyID
         self.grant = grant

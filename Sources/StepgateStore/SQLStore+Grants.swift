@@ -37,7 +37,8 @@ extension SQLStore {
     }
 
     /// Consumes the code and stores the first refresh token of its tokens in one write
-    /// transaction: both happen or neither. The token's family is locked first, in the order
+    /// transaction: both happen or neither. The user's row is held first (see
+    /// `holdUserForIssuance`), then the token's family is locked, in the order
     /// `revokeRefreshFamily` takes its locks (family, then rows).
     public func redeemAuthorizationCode(
         hash: [UInt8],
@@ -47,6 +48,7 @@ extension SQLStore {
         let amr = try StoreCoding.jsonArray(refreshToken.grant.amr)
         return try withConnection { connection in
             try connection.writeTransaction {
+                try Self.holdUserForIssuance(refreshToken.grant.userID, on: connection)
                 try Self.lockFamily(refreshToken.familyID, on: connection)
                 guard let code = try Self.consumeCode(hash: hash, now: now, on: connection) else { return nil }
                 try Self.addRefreshToken(refreshToken, amr: amr, on: connection)
@@ -144,14 +146,15 @@ extension SQLStore {
             """
             INSERT INTO refresh_tokens (
                 token_hash, family_id, client_id, user_id, scope, acr, amr, auth_time,
-                created_at, expires_at, used_at, revoked_at, dpop_jkt
-            ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                created_at, expires_at, used_at, revoked_at, dpop_jkt, access_jti, access_expires_at
+            ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
             """,
             [
                 .blob(token.tokenHash), .text(token.familyID), .text(token.grant.clientID),
                 .text(token.grant.userID), .text(token.grant.scope), .text(token.grant.acr), .text(amr),
                 .date(token.grant.authTime), .date(token.createdAt), .date(token.expiresAt),
                 .date(token.usedAt), .date(token.revokedAt ?? familyRevokedAt), .text(token.dpopThumbprint),
+                .text(token.accessTokenID), .date(token.accessTokenExpiresAt),
             ]
         )
     }
@@ -173,7 +176,7 @@ extension SQLStore {
             try connection.queryFirst(
                 """
                 SELECT token_hash, family_id, client_id, user_id, scope, acr, amr, auth_time,
-                    created_at, expires_at, used_at, revoked_at, dpop_jkt
+                    created_at, expires_at, used_at, revoked_at, dpop_jkt, access_jti, access_expires_at
                 FROM refresh_tokens WHERE token_hash = ?1
                 """,
                 [.blob(hash)],
@@ -192,7 +195,8 @@ extension SQLStore {
 
     /// Consumes the token and stores its successor in one write transaction: both happen or
     /// neither, so a failure in between never leaves a client with a spent token and no new
-    /// one. The family is locked first, as `revokeRefreshFamily` locks it; a successor in
+    /// one. The user's row is held first (see `holdUserForIssuance`), then the family is
+    /// locked, as `revokeRefreshFamily` locks it; a successor in
     /// another family than the consumed token's is refused (`StoreError(.conflict)`), and the
     /// token stays unused.
     public func rotateRefreshToken(
@@ -203,6 +207,7 @@ extension SQLStore {
         let amr = try StoreCoding.jsonArray(next.grant.amr)
         return try withConnection { connection in
             try connection.writeTransaction {
+                try Self.holdUserForIssuance(next.grant.userID, on: connection)
                 try Self.lockFamily(next.familyID, on: connection)
                 guard let used = try Self.consumeRefreshToken(hash: hash, now: now, on: connection) else { return nil }
                 guard used.familyID == next.familyID else {
@@ -222,14 +227,15 @@ extension SQLStore {
             UPDATE refresh_tokens SET used_at = ?1
             WHERE token_hash = ?2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?1
             RETURNING token_hash, family_id, client_id, user_id, scope, acr, amr, auth_time,
-                created_at, expires_at, used_at, revoked_at, dpop_jkt
+                created_at, expires_at, used_at, revoked_at, dpop_jkt, access_jti, access_expires_at
             """,
             [.date(now), .blob(hash)],
             Self.refreshTokenRecord
         )
     }
 
-    /// Revokes every not yet revoked token of the family; returns how many that was. Holds the
+    /// Revokes every not yet revoked token of the family, and the access tokens issued with
+    /// them that have not expired at `at`; returns how many refresh tokens that was. Holds the
     /// family's lock (see `insertRefreshToken`), so a token being added at the same time is
     /// revoked too.
     @discardableResult
@@ -237,12 +243,45 @@ extension SQLStore {
         try withConnection { connection in
             try connection.writeTransaction {
                 try Self.lockFamily(familyID, on: connection)
-                return try connection.run(
+                let revoked = try connection.run(
                     "UPDATE refresh_tokens SET revoked_at = ?2 WHERE family_id = ?1 AND revoked_at IS NULL",
                     [.text(familyID), .date(at)]
                 )
+                try Self.revokeIssuedAccessTokens(of: "family_id", familyID, at: at, on: connection)
+                return revoked
             }
         }
+    }
+
+    /// Inside a write transaction: adds to the revoked access tokens every access token issued
+    /// with a refresh token whose `column` (`family_id` or `user_id`) is `value` and that has
+    /// not expired at `at`; revoking one again keeps the later expiry, as `revokeAccessToken`.
+    static func revokeIssuedAccessTokens(of column: String, _ value: String, at: Date, on connection: Connection)
+        throws
+    {
+        try connection.run(
+            """
+            INSERT INTO revoked_access_tokens (jti, expires_at)
+            SELECT access_jti, access_expires_at FROM refresh_tokens
+            WHERE \(column) = ?1 AND access_jti IS NOT NULL AND access_expires_at > ?2
+            ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at
+            WHERE excluded.expires_at > revoked_access_tokens.expires_at
+            """,
+            [.text(value), .date(at)]
+        )
+    }
+
+    /// Inside a write transaction that issues tokens to `userID`: holds the user's row until the
+    /// transaction ends, against a password change (`changePassword` locks the row for update
+    /// first). A change that came first has revoked the presented token or deleted the code,
+    /// which this transaction then finds spent; one that comes second waits, and then revokes
+    /// what this transaction stored. Issuances for one user do not wait for each other. Nothing
+    /// on SQLite, whose write transactions never overlap.
+    static func holdUserForIssuance(_ userID: String, on connection: Connection) throws {
+        _ = try connection.queryFirst(
+            "SELECT 1 FROM users WHERE id = ?1" + Connection.dialect.forShare,
+            [.text(userID)]
+        ) { _ in true }
     }
 
     private static func refreshTokenRecord(_ row: Connection.Row) throws -> RefreshTokenRecord {
@@ -254,7 +293,9 @@ extension SQLStore {
             expiresAt: try row.date(9),
             usedAt: try row.dateOrNil(10),
             revokedAt: try row.dateOrNil(11),
-            dpopThumbprint: try row.textOrNil(12)
+            dpopThumbprint: try row.textOrNil(12),
+            accessTokenID: try row.textOrNil(13),
+            accessTokenExpiresAt: try row.dateOrNil(14)
         )
     }
 

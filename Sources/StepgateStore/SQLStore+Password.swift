@@ -31,12 +31,18 @@ extension SQLStore {
                 } else {
                     ended = try connection.run("DELETE FROM sessions WHERE user_id = ?1", [.text(change.userID)])
                 }
-                // Known gap: this takes no refresh-family lock (`insertRefreshToken`), so on
-                // PostgreSQL a refresh rotated on another node at this very moment can store its
-                // new token after this update, unrevoked.
+                // A code's redemption or a refresh racing this change holds the user's row
+                // (`holdUserForIssuance`): it committed before the lock above was granted, and
+                // its tokens are revoked here, or it waits and finds its code or token gone.
                 let revoked = try connection.run(
                     "UPDATE refresh_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
                     [.text(change.userID), .date(change.at)]
+                )
+                try Self.revokeIssuedAccessTokens(of: "user_id", change.userID, at: change.at, on: connection)
+                // Codes issued before the change (to a session it ended, perhaps) buy nothing.
+                try connection.run(
+                    "DELETE FROM authorization_codes WHERE user_id = ?1 AND consumed_at IS NULL",
+                    [.text(change.userID)]
                 )
                 if let kept = change.keptSession {
                     let moved = try Self.rotateSession(

@@ -111,6 +111,16 @@ enum SQLDialect: Sendable {
         }
     }
 
+    /// Appended to a `SELECT` inside a write transaction to hold the rows it reads against
+    /// `forUpdate` locks (and updates) until the transaction ends, while other `forShare`
+    /// readers go on. Nothing for SQLite (see `forUpdate`).
+    var forShare: String {
+        switch self {
+        case .sqlite: return ""
+        case .postgres: return " FOR SHARE"
+        }
+    }
+
     /// A statement taking the lock of one refresh-token family (`?1`, its ID) until the write
     /// transaction ends (`SQLStore.insertRefreshToken`); nil for SQLite, whose write
     /// transactions never overlap. The first key (`Stph`) sets these locks apart from the

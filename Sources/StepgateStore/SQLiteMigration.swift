@@ -19,6 +19,7 @@ struct SQLiteMigration: Sendable {
         SQLiteMigration(version: 8, sql: SQLiteSchema.version8),
         SQLiteMigration(version: 9, sql: SQLiteSchema.version9),
         SQLiteMigration(version: 10, sql: SQLiteSchema.version10),
+        SQLiteMigration(version: 11, sql: SQLiteSchema.version11),
     ]
 }
 

@@ -359,4 +359,14 @@ enum SQLiteSchema {
         CREATE INDEX risk_actions_at ON risk_actions (at);
         CREATE INDEX outbox_ended ON outbox (state, created_at);
         """
+
+    /// The access token issued with each refresh token (its `jti` and expiry), so that revoking
+    /// a family or a user's tokens revokes those access tokens too; and the indexes that find a
+    /// user's refresh tokens and unredeemed codes at a password change.
+    static let version11 = """
+        ALTER TABLE refresh_tokens ADD COLUMN access_jti TEXT;
+        ALTER TABLE refresh_tokens ADD COLUMN access_expires_at INTEGER;
+        CREATE INDEX refresh_tokens_user ON refresh_tokens (user_id);
+        CREATE INDEX authorization_codes_user ON authorization_codes (user_id);
+        """
 }

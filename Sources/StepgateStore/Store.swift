@@ -20,8 +20,9 @@ public protocol Store: Sendable {
     /// is no such user. A change of the password itself goes through `changePassword`.
     func updatePasswordHash(userID: String, passwordHash: String) throws -> Bool
     /// Applies `change` in one transaction: the new hash, every other session of the user deleted,
-    /// every unrevoked refresh token of the user revoked, and the kept session (if any) moved to
-    /// its new ID hash. Returns nil, changing nothing, when the user is unknown, the stored hash is
+    /// every unrevoked refresh token of the user revoked with the unexpired access tokens issued
+    /// with them, every unredeemed authorization code of the user deleted, and the kept session
+    /// (if any) moved to its new ID hash. Returns nil, changing nothing, when the user is unknown, the stored hash is
     /// no longer `expectedHash`, or the kept session is unknown or another user's.
     func changePassword(_ change: PasswordChange) throws -> PasswordChangeResult?
 
@@ -207,7 +208,8 @@ public protocol Store: Sendable {
     /// nothing, when there is no token to consume; a failure to store `next` throws and leaves
     /// the token unused.
     func rotateRefreshToken(hash: [UInt8], now: Date, next: RefreshTokenRecord) throws -> RefreshTokenRecord?
-    /// Revokes every token of the family; returns how many were newly revoked.
+    /// Revokes every token of the family, and the unexpired access tokens issued with them
+    /// (`RefreshTokenRecord.accessTokenID`); returns how many refresh tokens were newly revoked.
     @discardableResult
     func revokeRefreshFamily(familyID: String, at: Date) throws -> Int
 

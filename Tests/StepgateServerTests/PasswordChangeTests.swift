@@ -47,7 +47,11 @@ extension Harness {
         var other = harness.browser()
         let request = ClientRequest(acr: "aal1")
         let location = harness.signIn(&other, request)
-        let refresh = try #require(harness.redeem(location, request).jsonBody?["refresh_token"]?.stringValue)
+        let issued = try #require(harness.redeem(location, request).jsonBody)
+        let refresh = try #require(issued["refresh_token"]?.stringValue)
+        let access = try #require(issued["access_token"]?.stringValue)
+        // A code issued before the change and not yet redeemed.
+        let pending = harness.signIn(&other, request)
         var browser = harness.freshBrowser()
         let form = harness.passwordForm(&browser)
         let before = browser.cookies[harness.provider.sessionCookieName]
@@ -69,6 +73,9 @@ extension Harness {
             form: [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "app")]
         )
         #expect(refreshed.status == 400)
+        // Its access token ends too, and a code issued before the change is worth nothing.
+        #expect(TokenTests.userinfo(harness, access).status == 401)
+        #expect(harness.redeem(pending, request).jsonBody?["error"] == "invalid_grant")
         // This browser stays signed in under its new ID; the old ID is worthless.
         #expect(browser.send(.get, "/account").status == 200)
         var replay = harness.browser()
@@ -186,7 +193,9 @@ extension Harness {
         var browser = harness.browser()
         let request = ClientRequest(acr: "aal1")
         let location = harness.signIn(&browser, request)
-        let refresh = try #require(harness.redeem(location, request).jsonBody?["refresh_token"]?.stringValue)
+        let issued = try #require(harness.redeem(location, request).jsonBody)
+        let refresh = try #require(issued["refresh_token"]?.stringValue)
+        let access = try #require(issued["access_token"]?.stringValue)
 
         let result = try harness.admin.setPassword(name: "alice", password: Harness.newPassword)
 
@@ -196,6 +205,7 @@ extension Harness {
         var client = harness.browser()
         let form = [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "app")]
         #expect(client.send(.post, "/token", form: form).status == 400)
+        #expect(TokenTests.userinfo(harness, access).status == 401)
         #expect(throws: AdminError.self) { try harness.admin.setPassword(name: "alice", password: "short") }
         #expect(throws: AdminError.self) {
             try harness.admin.setPassword(name: "nobody", password: Harness.newPassword)

@@ -71,11 +71,16 @@ import Testing
         #expect(call(harness, .get, "/userinfo", bearer: parts.joined(separator: ".")).status == 401)
     }
 
-    @Test func revoke_refreshToken_revokesFamily() throws {
+    @Test func revoke_refreshToken_revokesFamily_andItsAccessTokens() throws {
         let harness = try Harness()
-        let refresh = try tokens(harness)["refresh_token"]?.stringValue ?? ""
+        let issued = try tokens(harness)
+        let refresh = issued["refresh_token"]?.stringValue ?? ""
+        let access = issued["access_token"]?.stringValue ?? ""
+        #expect(call(harness, .get, "/userinfo", bearer: access).status == 200)
 
         #expect(call(harness, .post, "/revoke", form: [("token", refresh), ("client_id", "app")]).status == 200)
+        // RFC 7009 §2.1: the access tokens of the same grant end with it.
+        #expect(call(harness, .get, "/userinfo", bearer: access).status == 401)
         let after = call(
             harness,
             .post,

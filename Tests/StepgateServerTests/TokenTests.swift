@@ -27,6 +27,8 @@ import Testing
         let location = freshCode(harness, request)
         let first = harness.redeem(location, request)
         let refresh = try #require(first.jsonBody?["refresh_token"]?.stringValue)
+        let access = try #require(first.jsonBody?["access_token"]?.stringValue)
+        #expect(Self.userinfo(harness, access).status == 200)
 
         let replay = harness.redeem(location, request)
         #expect(replay.status == 400)
@@ -36,6 +38,13 @@ import Testing
             [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "app")]
         )
         #expect(afterReplay.jsonBody?["error"] == "invalid_grant")
+        #expect(Self.userinfo(harness, access).status == 401, "the access token of the first redemption is revoked")
+    }
+
+    /// `/userinfo` with `token` as a Bearer token.
+    static func userinfo(_ harness: Harness, _ token: String) -> HTTPResponse {
+        var browser = harness.browser()
+        return browser.send(.get, "/userinfo", headers: [("Authorization", "Bearer " + token)])
     }
 
     @Test func codeRacedTwiceAtOnce_isRedeemedOnce() throws {
@@ -231,11 +240,18 @@ import Testing
         let rotated = post(harness, [("grant_type", "refresh_token"), ("refresh_token", old), ("client_id", "app")])
         let new = rotated.jsonBody?["refresh_token"]?.stringValue ?? ""
 
+        let newAccess = try #require(rotated.jsonBody?["access_token"]?.stringValue)
+        let firstAccess = try #require(first["access_token"]?.stringValue)
+        #expect(Self.userinfo(harness, newAccess).status == 200)
+
         let replay = post(harness, [("grant_type", "refresh_token"), ("refresh_token", old), ("client_id", "app")])
         #expect(replay.jsonBody?["error"] == "invalid_grant")
         let afterwards = post(harness, [("grant_type", "refresh_token"), ("refresh_token", new), ("client_id", "app")])
         #expect(afterwards.jsonBody?["error"] == "invalid_grant")
         #expect(harness.logs.text.contains("refresh token reused; family revoked"))
+        for access in [firstAccess, newAccess] {
+            #expect(Self.userinfo(harness, access).status == 401, "every access token of the family is revoked")
+        }
     }
 
     @Test func refreshTokenOfAnotherClient_isRefused_andChangesNothing() throws {
