@@ -56,7 +56,8 @@ enum Help {
     static let user = """
         usage: stepgate user add NAME      (password on standard input)
                stepgate user password NAME (new password on standard input; ends every session
-                                            and revokes every refresh token of the user)
+                                            and revokes every refresh token of the user and
+                                            the access tokens issued with them)
                stepgate user disable NAME
         \(commonFlags)
         """
