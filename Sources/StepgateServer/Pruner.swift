@@ -85,16 +85,8 @@ final class Pruner: Sendable {
         )
         var deleted = 0
         do {
-            for _ in 0..<Self.maximumBatches {
-                let batch = try store.pruneExpired(before: now.addingTimeInterval(-Self.grace), limit: Self.batchSize)
-                deleted += batch
-                if batch == 0 || loop.isStopping { break }
-            }
-            for _ in 0..<Self.maximumBatches where !loop.isStopping {
-                let batch = try store.pruneHistory(history, limit: Self.batchSize)
-                deleted += batch
-                if batch == 0 { break }
-            }
+            try drain(into: &deleted) { try store.pruneExpired(before: now.addingTimeInterval(-Self.grace), limit: $0) }
+            try drain(into: &deleted) { try store.pruneHistory(history, limit: $0) }
             try store.pruneFailures(before: now.addingTimeInterval(-(horizons.failures + Self.grace)))
         } catch {
             metrics.increment("stepgate_prune_failures_total")
@@ -107,6 +99,17 @@ final class Pruner: Sendable {
         metrics.add("stepgate_pruned_rows_total", [], deleted)
         if deleted > 0 { logger.info("expired rows pruned", [LogKey.count: "\(deleted)"]) }
         return deleted
+    }
+
+    /// Calls `batch` with `batchSize` until it deletes nothing, `maximumBatches` calls have run,
+    /// or the pruner is stopping, adding what each call deleted to `deleted` (so that a failure
+    /// still reports the rows deleted before it).
+    private func drain(into deleted: inout Int, _ batch: (Int) throws -> Int) throws {
+        for _ in 0..<Self.maximumBatches where !loop.isStopping {
+            let count = try batch(Self.batchSize)
+            deleted += count
+            if count == 0 { return }
+        }
     }
 
     /// A store error's code, or the error's type: never its text, which could name a value.

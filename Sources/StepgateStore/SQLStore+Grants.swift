@@ -1,6 +1,21 @@
 import Foundation
 
 // Authorization codes, refresh tokens and revoked access tokens.
+
+/// The column lists of the grant tables, in the order their record readers take them.
+private enum GrantColumns {
+    /// Read by `authorizationCodeRecord`.
+    static let code = """
+        code_hash, client_id, user_id, scope, acr, amr, auth_time, redirect_uri, code_challenge, nonce,
+        created_at, expires_at, consumed_at, transaction_action, transaction_hash, authorization_details
+        """
+    /// Read by `refreshTokenRecord`, and written in this order by `addRefreshToken`.
+    static let refreshToken = """
+        token_hash, family_id, client_id, user_id, scope, acr, amr, auth_time,
+        created_at, expires_at, used_at, revoked_at, dpop_jkt, access_jti, access_expires_at
+        """
+}
+
 extension SQLStore {
     // MARK: Authorization codes
 
@@ -64,9 +79,7 @@ extension SQLStore {
             """
             UPDATE authorization_codes SET consumed_at = ?1
             WHERE code_hash = ?2 AND consumed_at IS NULL AND expires_at > ?1
-            RETURNING code_hash, client_id, user_id, scope, acr, amr, auth_time,
-                redirect_uri, code_challenge, nonce, created_at, expires_at, consumed_at,
-                transaction_action, transaction_hash, authorization_details
+            RETURNING \(GrantColumns.code)
             """,
             [.date(now), .blob(hash)],
             Self.authorizationCodeRecord
@@ -78,9 +91,7 @@ extension SQLStore {
         try withConnection { connection in
             try connection.queryFirst(
                 """
-                SELECT code_hash, client_id, user_id, scope, acr, amr, auth_time,
-                    redirect_uri, code_challenge, nonce, created_at, expires_at, consumed_at,
-                    transaction_action, transaction_hash, authorization_details
+                SELECT \(GrantColumns.code)
                 FROM authorization_codes WHERE code_hash = ?1
                 """,
                 [.blob(hash)],
@@ -144,10 +155,8 @@ extension SQLStore {
         ) { try $0.date(0) }
         try connection.run(
             """
-            INSERT INTO refresh_tokens (
-                token_hash, family_id, client_id, user_id, scope, acr, amr, auth_time,
-                created_at, expires_at, used_at, revoked_at, dpop_jkt, access_jti, access_expires_at
-            ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+            INSERT INTO refresh_tokens (\(GrantColumns.refreshToken))
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
             """,
             [
                 .blob(token.tokenHash), .text(token.familyID), .text(token.grant.clientID),
@@ -175,8 +184,7 @@ extension SQLStore {
         try withConnection { connection in
             try connection.queryFirst(
                 """
-                SELECT token_hash, family_id, client_id, user_id, scope, acr, amr, auth_time,
-                    created_at, expires_at, used_at, revoked_at, dpop_jkt, access_jti, access_expires_at
+                SELECT \(GrantColumns.refreshToken)
                 FROM refresh_tokens WHERE token_hash = ?1
                 """,
                 [.blob(hash)],
@@ -226,8 +234,7 @@ extension SQLStore {
             """
             UPDATE refresh_tokens SET used_at = ?1
             WHERE token_hash = ?2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?1
-            RETURNING token_hash, family_id, client_id, user_id, scope, acr, amr, auth_time,
-                created_at, expires_at, used_at, revoked_at, dpop_jkt, access_jti, access_expires_at
+            RETURNING \(GrantColumns.refreshToken)
             """,
             [.date(now), .blob(hash)],
             Self.refreshTokenRecord

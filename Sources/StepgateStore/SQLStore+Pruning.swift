@@ -24,12 +24,7 @@ extension SQLStore {
         guard limit > 0 else { return 0 }
         var deleted = 0
         for (table, key) in Self.expiringTables {
-            deleted += try withConnection { connection in
-                try connection.run(
-                    "DELETE FROM \(table) WHERE \(key) IN (SELECT \(key) FROM \(table) WHERE expires_at < ?1 LIMIT ?2)",
-                    [.date(cutoff), .integer(Int64(limit))]
-                )
-            }
+            deleted += try deleteBatch(from: table, key: key, where: "expires_at < ?1", cutoff, limit: limit)
         }
         // A whole family at once, when no token of it is still valid: a rotated token that
         // comes back while the family lives must still find its row and revoke the family.
@@ -53,33 +48,43 @@ extension SQLStore {
 
     public func pruneHistory(_ horizon: HistoryHorizon, limit: Int) throws -> Int {
         guard limit > 0 else { return 0 }
-        let row = Connection.dialect.rowID
-        var deleted = try withConnection { connection in
+        return try deleteBatch(
+            from: "risk_devices",
+            key: "user_id, device_id_hash",
+            where: "first_seen_at < ?1",
+            horizon.devicesFirstSeenBefore,
+            limit: limit
+        )
+            + deleteBatch(
+                from: "risk_actions",
+                key: Connection.dialect.rowID,
+                where: "at < ?1",
+                horizon.actionsBefore,
+                limit: limit
+            )
+            + deleteBatch(
+                from: "outbox",
+                key: "id",
+                where: "state IN ('sent', 'failed') AND created_at < ?1",
+                horizon.messagesBefore,
+                limit: limit
+            )
+    }
+
+    /// Deletes at most `limit` rows of `table` that meet `condition` (whose `?1` is `cutoff`),
+    /// naming the rows by `key` (one column, or several separated by commas); one statement.
+    private func deleteBatch(
+        from table: String,
+        key: String,
+        where condition: String,
+        _ cutoff: Date,
+        limit: Int
+    ) throws -> Int {
+        try withConnection { connection in
             try connection.run(
-                """
-                DELETE FROM risk_devices WHERE (user_id, device_id_hash) IN (
-                    SELECT user_id, device_id_hash FROM risk_devices WHERE first_seen_at < ?1 LIMIT ?2
-                )
-                """,
-                [.date(horizon.devicesFirstSeenBefore), .integer(Int64(limit))]
+                "DELETE FROM \(table) WHERE (\(key)) IN (SELECT \(key) FROM \(table) WHERE \(condition) LIMIT ?2)",
+                [.date(cutoff), .integer(Int64(limit))]
             )
         }
-        deleted += try withConnection { connection in
-            try connection.run(
-                "DELETE FROM risk_actions WHERE \(row) IN (SELECT \(row) FROM risk_actions WHERE at < ?1 LIMIT ?2)",
-                [.date(horizon.actionsBefore), .integer(Int64(limit))]
-            )
-        }
-        deleted += try withConnection { connection in
-            try connection.run(
-                """
-                DELETE FROM outbox WHERE id IN (
-                    SELECT id FROM outbox WHERE state IN ('sent', 'failed') AND created_at < ?1 LIMIT ?2
-                )
-                """,
-                [.date(horizon.messagesBefore), .integer(Int64(limit))]
-            )
-        }
-        return deleted
     }
 }

@@ -22,8 +22,9 @@ public protocol Store: Sendable {
     /// Applies `change` in one transaction: the new hash, every other session of the user deleted,
     /// every unrevoked refresh token of the user revoked with the unexpired access tokens issued
     /// with them, every unredeemed authorization code of the user deleted, and the kept session
-    /// (if any) moved to its new ID hash. Returns nil, changing nothing, when the user is unknown, the stored hash is
-    /// no longer `expectedHash`, or the kept session is unknown or another user's.
+    /// (if any) moved to its new ID hash. Returns nil, changing nothing, when the user is
+    /// unknown, the stored hash is no longer `expectedHash`, or the kept session is unknown or
+    /// another user's.
     func changePassword(_ change: PasswordChange) throws -> PasswordChangeResult?
 
     // MARK: Factors

@@ -301,6 +301,23 @@ import Testing
         #expect(userinfo.status == 401)
     }
 
+    /// A code redeemed before its user was disabled, replayed after: still a replay, which
+    /// revokes what the first redemption issued.
+    @Test func disabledUser_replayedCode_isStillAReplay() throws {
+        let harness = try Harness()
+        let request = ClientRequest()
+        let location = freshCode(harness, request)
+        let first = try #require(harness.redeem(location, request).jsonBody)
+        let refresh = try #require(first["refresh_token"]?.stringValue)
+        try harness.admin.disableUser(name: "alice")
+
+        #expect(harness.redeem(location, request).jsonBody?["error"] == "invalid_grant")
+
+        let stored = try harness.store.refreshToken(hash: SecretHash.hash(refresh))
+        #expect(stored?.revokedAt != nil)
+        #expect(try harness.auditRecords().contains { $0.kind == AuditKind.codeReplayed.rawValue })
+    }
+
     @Test func disabledUser_cannotSignIn() throws {
         let harness = try Harness()
         try harness.admin.disableUser(name: "alice")

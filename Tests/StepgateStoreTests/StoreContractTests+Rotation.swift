@@ -123,18 +123,9 @@ extension StoreContractTests {
         try fixture.store.insertAuthorizationCode(Sample.code())
         let store = fixture.store
 
-        let outcome = race { index in
-            try store.redeemAuthorizationCode(
-                hash: Sample.codeHash(),
-                now: Sample.now,
-                refreshToken: Sample.refreshToken(UInt8(20 + index))
-            ) != nil
+        try Self.raceIssuance(store) { next in
+            try store.redeemAuthorizationCode(hash: Sample.codeHash(), now: Sample.now, refreshToken: next) != nil
         }
-
-        #expect(outcome.wins == 1)
-        #expect(outcome.errors == [])
-        let stored = try (20..<28).filter { try store.refreshToken(hash: Sample.tokenHash(UInt8($0))) != nil }
-        #expect(stored.count == 1)
     }
 
     // MARK: Rotating a refresh token
@@ -236,18 +227,9 @@ extension StoreContractTests {
         try fixture.store.insertRefreshToken(Sample.refreshToken())
         let store = fixture.store
 
-        let outcome = race { index in
-            try store.rotateRefreshToken(
-                hash: Sample.tokenHash(),
-                now: Sample.now,
-                next: Sample.refreshToken(UInt8(20 + index))
-            ) != nil
+        try Self.raceIssuance(store) { next in
+            try store.rotateRefreshToken(hash: Sample.tokenHash(), now: Sample.now, next: next) != nil
         }
-
-        #expect(outcome.wins == 1)
-        #expect(outcome.errors == [])
-        let stored = try (20..<28).filter { try store.refreshToken(hash: Sample.tokenHash(UInt8($0))) != nil }
-        #expect(stored.count == 1)
     }
 
     /// A revocation racing a rotation of the same family (a reused token on one node, the
@@ -280,6 +262,21 @@ extension StoreContractTests {
                 #expect(successor.revokedAt != nil)
             }
         }
+    }
+
+    /// Eight threads spend one code or token at once, each storing its own new refresh token
+    /// (seeds 20 to 27) through `issue`: one wins, none fails, and only the winner's is stored.
+    private static func raceIssuance(
+        _ store: any Store,
+        sourceLocation: SourceLocation = #_sourceLocation,
+        _ issue: @escaping @Sendable (RefreshTokenRecord) throws -> Bool
+    ) throws {
+        let outcome = race { index in try issue(Sample.refreshToken(UInt8(20 + index))) }
+
+        #expect(outcome.wins == 1, sourceLocation: sourceLocation)
+        #expect(outcome.errors == [], sourceLocation: sourceLocation)
+        let stored = try (20..<28).filter { try store.refreshToken(hash: Sample.tokenHash(UInt8($0))) != nil }
+        #expect(stored.count == 1, sourceLocation: sourceLocation)
     }
 
     private static func rotationFixture(_ kind: StoreKind) throws -> StoreFixture {

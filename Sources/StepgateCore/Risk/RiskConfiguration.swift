@@ -73,7 +73,8 @@ public struct RiskConfiguration: Sendable {
         positive("risk.travel.max_speed_kmh", impossibleTravelSpeedKmh)
         if !(impossibleTravelMinimumDistanceKm.isFinite && impossibleTravelMinimumDistanceKm >= 0) {
             problems.append(
-                "risk.travel.min_distance_km: expected zero or a positive number, found \(impossibleTravelMinimumDistanceKm)"
+                "risk.travel.min_distance_km: expected zero or a positive number, "
+                    + "found \(impossibleTravelMinimumDistanceKm)"
             )
         }
         if !(0...32).contains(networkPrefixV4) {
